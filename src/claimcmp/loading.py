@@ -1,0 +1,582 @@
+"""Finding, reading and checking a store.
+
+``check_store`` reads every file of a store, validates it against the models,
+checks the references between items and anchors every quote in its source
+text. It never stops at the first problem: it returns all of them, each with the
+file, line and column of the YAML node at fault.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .models import STANCES, Claim, QuoteAnchor, Source, Store, StoreFile, Topic
+from .problems import Problem, StoreError, StoreNotFoundError, count_errors
+from .quotes import SourceText
+from .suggest import closest_names
+from .yamlread import Loc, Marks, YamlProblem, read_events, read_fast
+
+DEFAULT_STORE = Path("data") / "claims.yaml"
+STORE_ENV = "CLAIMCMP_STORE"
+YAML_SUFFIXES = (".yaml", ".yml")
+# Larger source texts are refused rather than read into memory whole.
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+
+_KINDS = {"sources": "source", "topics": "topic", "claims": "claim"}
+_MODELS: dict[str, type[BaseModel]] = {"sources": Source, "topics": Topic, "claims": Claim}
+
+
+def find_store(explicit: str | os.PathLike[str] | None, env: Mapping[str, str], cwd: Path) -> Path:
+    """The store named by --store, else by CLAIMCMP_STORE, else data/claims.yaml upwards."""
+    named = explicit if explicit not in (None, "") else env.get(STORE_ENV) or None
+    if named is not None:
+        path = Path(named).expanduser()
+        if not path.is_absolute():
+            path = cwd / path
+        if not path.exists():
+            origin = "--store" if explicit not in (None, "") else STORE_ENV
+            raise StoreNotFoundError(f"{_display(path, cwd)}: no such file or directory (from {origin})")
+        return path
+    for folder in (cwd, *cwd.parents):
+        candidate = folder / DEFAULT_STORE
+        if candidate.is_file():
+            return candidate
+    raise StoreNotFoundError(
+        f"no store found: no {DEFAULT_STORE} in {_display(cwd, cwd)} or any folder above it; "
+        f"name one with --store PATH or {STORE_ENV}"
+    )
+
+
+def store_root(path: Path) -> Path:
+    """The folder every source text must stay inside (see the format page)."""
+    path = path.resolve()
+    return path.parent.parent if path.is_file() else path.parent
+
+
+def store_files(path: Path) -> list[Path]:
+    """The YAML files of a store: the file itself, or every YAML file below a folder."""
+    if not path.is_dir():
+        return [path]
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(folder) / name for name in files if name.endswith(YAML_SUFFIXES))
+    return sorted(found)
+
+
+@dataclass
+class CheckResult:
+    store: Store
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> int:
+        return count_errors(self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+
+@dataclass
+class _File:
+    """One YAML file being checked, with its positions found on demand."""
+
+    path: Path
+    shown: Path
+    text: str
+    data: Any = None
+    marks: Marks | None = None
+
+    def locate(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
+        if self.marks is None:
+            try:
+                self.marks = read_events(self.text).marks
+            except YamlProblem:
+                self.marks = Marks()
+        found = self.marks.locate(loc, key=key)
+        return found if found is not None else (None, None)
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False, warning: bool = False) -> Problem:
+        line, column = self.locate(loc, key=key)
+        return Problem(self.shown, line, column, message, "warning" if warning else "error")
+
+
+ReadBytes = Callable[[Path], bytes]
+
+
+@dataclass
+class _Checker:
+    path: Path
+    cwd: Path
+    read_bytes: ReadBytes = Path.read_bytes
+    problems: list[Problem] = field(default_factory=list)
+    # Where each item came from: (kind, id) -> (file, loc of the item).
+    origins: dict[tuple[str, str], tuple[_File, Loc]] = field(default_factory=dict)
+    # Ids of items that failed validation (already reported): references to them
+    # are not reported again, and the topics their claims name count as used.
+    broken: set[tuple[str, str]] = field(default_factory=set)
+    broken_topic_refs: set[str] = field(default_factory=set)
+
+    def run(self, *, anchor_quotes: bool) -> CheckResult:
+        files = store_files(self.path)
+        root = store_root(self.path)
+        store = Store(root=root, files=files)
+        if not files:
+            self.problems.append(
+                Problem(self.shown(self.path), None, None, "the folder holds no .yaml or .yml file")
+            )
+        for path in files:
+            read = self.read_file(path, root)
+            if read is not None:
+                self.collect(read, store)
+        self.check_references(store)
+        self.read_texts(store, anchor_quotes=anchor_quotes)
+        self.problems.sort(key=_problem_order)
+        return CheckResult(store, self.problems)
+
+    def shown(self, path: Path) -> Path:
+        return _display(path, self.cwd)
+
+    # -- reading and validating files ------------------------------------------------
+
+    def read_file(self, path: Path, root: Path) -> _File | None:
+        shown = self.shown(path)
+        if not _inside(path.resolve(), root):
+            self.problems.append(
+                Problem(shown, None, None, "this YAML file lies outside the store's root (a link?); refused")
+            )
+            return None
+        text = _read_text(path, shown, self.problems, self.read_bytes)
+        if text is None:
+            return None
+        file = _File(path, shown, text)
+        data = read_fast(text)
+        if data is None:
+            try:
+                result = read_events(text)
+            except YamlProblem as problem:
+                self.problems.append(Problem(shown, problem.line, problem.column, problem.message))
+                return None
+            data, file.marks = result.data, result.marks
+            self.problems.extend(Problem(shown, d.line, d.column, d.message) for d in result.duplicates)
+        file.data = data
+        return file
+
+    def collect(self, file: _File, store: Store) -> None:
+        data = file.data
+        if data is None:
+            self.problems.append(
+                file.problem(
+                    (), "the file is empty; a store file holds sources, topics or claims", warning=True
+                )
+            )
+            return
+        if not isinstance(data, dict):
+            self.problems.append(
+                file.problem(
+                    (),
+                    f"the top level is {_kind_of(data)}; it must be a mapping with the keys "
+                    "version, sources, topics and claims",
+                )
+            )
+            return
+        try:
+            parsed = StoreFile.model_validate(data)
+            items: dict[str, list[tuple[int, Any]]] = {
+                "sources": list(enumerate(parsed.sources)),
+                "topics": list(enumerate(parsed.topics)),
+                "claims": list(enumerate(parsed.claims)),
+            }
+        except ValidationError:
+            items = self.validate_items(file, data)
+        for section, entries in items.items():
+            table: dict[str, Any] = getattr(store, section)
+            kind = _KINDS[section]
+            for index, item in entries:
+                loc: Loc = (section, index)
+                if item.id in table:
+                    first_file, first_loc = self.origins[(kind, item.id)]
+                    first_line = first_file.locate((*first_loc, "id"))[0]
+                    where = f"{first_file.shown}:{first_line}" if first_line else str(first_file.shown)
+                    self.problems.append(
+                        file.problem(
+                            (*loc, "id"), f"duplicate {kind} id {item.id!r} (first defined at {where})"
+                        )
+                    )
+                    continue
+                table[item.id] = item
+                self.origins[(kind, item.id)] = (file, loc)
+                if section == "sources":
+                    store.source_paths[item.id] = (
+                        (file.path.parent / item.file) if item.file is not None else None
+                    )
+
+    def validate_items(self, file: _File, data: dict[str, Any]) -> dict[str, list[tuple[int, Any]]]:
+        """Validate item by item, so one bad item does not hide the others."""
+        items: dict[str, list[tuple[int, Any]]] = {section: [] for section in _KINDS}
+        top = {key: value for key, value in data.items() if key not in _KINDS}
+        top.update({section: [] for section in _KINDS if section in data})
+        try:
+            StoreFile.model_validate(top)
+        except ValidationError as error:
+            self.report(file, (), error)
+        for section, model in _MODELS.items():
+            entries = data.get(section)
+            if entries is None:
+                continue
+            if not isinstance(entries, list):
+                self.problems.append(
+                    file.problem((section,), f"'{section}' must be a list (each item starting with '- ')")
+                )
+                continue
+            for index, entry in enumerate(entries):
+                try:
+                    items[section].append((index, model.model_validate(entry)))
+                except ValidationError as error:
+                    self.report(file, (section, index), error)
+                    self.remember_broken(_KINDS[section], entry)
+        return items
+
+    def remember_broken(self, kind: str, entry: Any) -> None:
+        if not isinstance(entry, dict):
+            return
+        if isinstance(entry.get("id"), str):
+            self.broken.add((kind, entry["id"]))
+        if kind == "claim" and isinstance(entry.get("topic"), str):
+            self.broken_topic_refs.add(entry["topic"])
+
+    def report(self, file: _File, base: Loc, error: ValidationError) -> None:
+        for detail in error.errors(include_url=False, include_context=True, include_input=True):
+            loc = (*base, *detail["loc"])
+            message, key = describe_error(detail, loc)
+            if detail["type"] == "missing":
+                loc = loc[:-1]
+            self.problems.append(file.problem(loc, message, key=key))
+
+    # -- references between items ----------------------------------------------------
+
+    def check_references(self, store: Store) -> None:
+        topic_ids = list(store.topics)
+        source_ids = list(store.sources)
+        for claim in store.claims.values():
+            file, loc = self.origins[("claim", claim.id)]
+            if claim.topic not in store.topics and ("topic", claim.topic) not in self.broken:
+                self.problems.append(
+                    file.problem((*loc, "topic"), _unknown("topic", claim.topic, topic_ids, "topics"))
+                )
+            if claim.id in store.topics:
+                self.problems.append(
+                    file.problem(
+                        (*loc, "id"),
+                        f"claim id {claim.id!r} is also a topic id; 'claimcmp show {claim.id}' "
+                        "will show the topic: rename one of them",
+                        warning=True,
+                    )
+                )
+            seen: dict[str, int] = {}
+            for index, position in enumerate(claim.positions):
+                ploc = (*loc, "positions", index)
+                if position.source not in store.sources and ("source", position.source) not in self.broken:
+                    self.problems.append(
+                        file.problem(
+                            (*ploc, "source"), _unknown("source", position.source, source_ids, "sources")
+                        )
+                    )
+                if position.source in seen:
+                    self.problems.append(
+                        file.problem(
+                            (*ploc, "source"),
+                            f"a second position of source {position.source!r} on this claim "
+                            f"(the first is position {seen[position.source] + 1}); "
+                            "a source takes one stance per claim: merge them or split the claim",
+                        )
+                    )
+                else:
+                    seen[position.source] = index
+        used_topics = {c.topic for c in store.claims.values()} | self.broken_topic_refs
+        for topic_id in store.topics:
+            if topic_id not in used_topics:
+                file, loc = self.origins[("topic", topic_id)]
+                self.problems.append(
+                    file.problem((*loc, "id"), f"topic {topic_id!r} has no claims", warning=True)
+                )
+
+    # -- source texts and quotes -----------------------------------------------------
+
+    def read_texts(self, store: Store, *, anchor_quotes: bool) -> None:
+        texts: dict[str, SourceText] = {}
+        for source_id, path in store.source_paths.items():
+            file, loc = self.origins[("source", source_id)]
+            if path is None:
+                self.problems.append(
+                    file.problem(
+                        (*loc, "id"),
+                        f"source {source_id!r} has no 'file', so its quotes cannot be checked; "
+                        "add the path of a plain-text copy",
+                        warning=True,
+                    )
+                )
+                continue
+            text = self.read_source_text(store, source_id, path, file, (*loc, "file"))
+            if text is not None:
+                texts[source_id] = SourceText(text)
+        if not anchor_quotes:
+            return
+        for claim in store.claims.values():
+            for index, position in enumerate(claim.positions):
+                text = texts.get(position.source)
+                if text is None:
+                    continue
+                line = text.find(position.quote)
+                if line is not None:
+                    store.anchors[(claim.id, position.source)] = QuoteAnchor(line)
+                    continue
+                file, loc = self.origins[("claim", claim.id)]
+                self.problems.append(
+                    file.problem(
+                        (*loc, "positions", index, "quote"),
+                        self.missing_quote(position.quote, position.source, store, text),
+                    )
+                )
+
+    def read_source_text(self, store: Store, source_id: str, path: Path, file: _File, loc: Loc) -> str | None:
+        real = path.resolve()
+        shown = self.shown(path)
+        if not _inside(real, store.root):
+            self.problems.append(
+                file.problem(
+                    loc,
+                    f"source {source_id!r}: {shown} lies outside the store's root "
+                    f"({self.shown(store.root)}); refused, a store may only name files inside it",
+                )
+            )
+            return None
+        if not real.exists():
+            self.problems.append(
+                file.problem(
+                    loc, f"source {source_id!r}: no file {shown} (the path is relative to this YAML file)"
+                )
+            )
+            return None
+        if not real.is_file():
+            self.problems.append(file.problem(loc, f"source {source_id!r}: {shown} is not a regular file"))
+            return None
+        errors: list[Problem] = []
+        text = _read_text(real, shown, errors, self.read_bytes)
+        for error in errors:
+            self.problems.append(file.problem(loc, f"source {source_id!r}: {error.format()}"))
+        return text
+
+    def missing_quote(self, quote: str, source_id: str, store: Store, text: SourceText) -> str:
+        path = store.source_paths[source_id]
+        shown = self.shown(path) if path is not None else source_id
+        message = f"quote not found in source {source_id!r} ({shown})"
+        passage = text.closest(quote)
+        if passage is not None and passage.similarity >= 50:
+            excerpt = passage.text if len(passage.text) <= 240 else passage.text[:237] + "..."
+            message += (
+                f'; closest passage, line {passage.line} ({passage.similarity:.0f}% similar): "{excerpt}"'
+            )
+        return message
+
+
+def check_store(
+    path: Path,
+    *,
+    cwd: Path | None = None,
+    anchor_quotes: bool = True,
+    read_bytes: ReadBytes = Path.read_bytes,
+) -> CheckResult:
+    """Every problem of the store at ``path``, and the store as far as it is valid.
+
+    ``read_bytes`` reads every file the check uses (the cache records what it read).
+    """
+    return _Checker(path, cwd or Path.cwd(), read_bytes).run(anchor_quotes=anchor_quotes)
+
+
+def load_store(path: Path, *, cwd: Path | None = None) -> tuple[Store, list[Problem]]:
+    """The store, checked; raises StoreError if it has errors. Returns its warnings too."""
+    result = check_store(path, cwd=cwd)
+    if result.errors:
+        raise StoreError(result.problems)
+    return result.store, result.problems
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, int]:
+    return (str(problem.path or ""), problem.line or 0, problem.column or 0)
+
+
+def _display(path: Path, cwd: Path) -> Path:
+    try:
+        return Path(os.path.relpath(path, cwd))
+    except ValueError:  # another drive on Windows
+        return path
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _read_text(path: Path, shown: Path, problems: list[Problem], read_bytes: ReadBytes) -> str | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            problems.append(
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    f"file is {size:,} bytes; claimcmp reads files up to {MAX_TEXT_BYTES:,}",
+                )
+            )
+            return None
+        raw = read_bytes(path)
+    except OSError as error:
+        problems.append(Problem(shown, None, None, f"cannot read the file: {error.strerror or error}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        problems.append(
+            Problem(
+                shown,
+                line,
+                column,
+                f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded; "
+                "save the file as UTF-8 (e.g. iconv -f cp1252 -t utf-8)",
+            )
+        )
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"{'true' if value else 'false'} (a yes/no value)"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _unknown(kind: str, name: str, known: list[str], section: str) -> str:
+    message = f"unknown {kind} {name!r}"
+    suggestions = closest_names(name, known)
+    if suggestions:
+        message += "; did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
+    else:
+        message += f"; it must be the id of one of the store's {section}"
+    return message
+
+
+_ITEM_KIND = {"sources": "source", "topics": "topic", "claims": "claim", "positions": "position"}
+_FIELDS: dict[str, list[str]] = {
+    "top level": list(StoreFile.model_fields),
+    "source": list(Source.model_fields),
+    "topic": list(Topic.model_fields),
+    "claim": list(Claim.model_fields),
+    "position": ["source", "stance", "quote", "note"],
+}
+_SLUG_HINT = "use lowercase letters a-z, digits and '-', '_' or '.'"
+
+
+def _item_kind(loc: Loc) -> str:
+    kind = "top level"
+    for part in loc:
+        if isinstance(part, str) and part in _ITEM_KIND:
+            kind = _ITEM_KIND[part]
+    return kind
+
+
+def _slugify(value: str) -> str:
+    slug = re.sub(r"[^a-z0-9._-]+", "-", value.lower()).strip("-")
+    return slug or "my-id"
+
+
+def describe_error(detail: Mapping[str, Any], loc: Loc) -> tuple[str, bool]:
+    """A pydantic error in the curator's words; and whether it concerns a key."""
+    kind = detail["type"]
+    value = detail.get("input")
+    ctx = detail.get("ctx") or {}
+    item = _item_kind(loc[:-1]) if loc else "top level"
+    name = loc[-1] if loc else ""
+    if isinstance(name, int):
+        field_name = f"item {name + 1} of '{loc[-2]}'" if len(loc) > 1 else f"item {name + 1}"
+    else:
+        field_name = f"'{name}'"
+    if kind == "missing":
+        return f"{item} has no {field_name}, which is required", False
+    if kind == "extra_forbidden":
+        allowed = _FIELDS.get(item, [])
+        message = f"unknown key {name!r} in {'the ' if item == 'top level' else 'a '}{item}"
+        suggestions = closest_names(str(name), allowed)
+        if suggestions:
+            message += f"; did you mean {suggestions[0]!r}?"
+        return message + f" (allowed: {', '.join(allowed)})", True
+    if kind == "literal_error" and name == "stance":
+        message = f"unknown stance {value!r}"
+        suggestions = closest_names(str(value), list(STANCES))
+        if suggestions:
+            message += f"; did you mean {suggestions[0]!r}?"
+        return message + f" (allowed: {', '.join(STANCES)})", False
+    if kind == "literal_error" and name == "version":
+        return f"unsupported version {value!r}: this claimcmp reads store format version 1", False
+    if kind == "string_type":
+        if value is None:
+            return f"{field_name} is empty; give it a value or remove the key", False
+        hint = ""
+        if isinstance(value, (int, float, bool)):
+            hint = "; if it is meant as text, put it in quotes"
+        return f"{field_name} must be text, not {_kind_of(value)}{hint}", False
+    if kind == "string_too_short":
+        return f"{field_name} must not be empty", False
+    if kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern", "")
+        if "https" in pattern:
+            return (
+                f"{field_name} must be a web address starting with http:// or https://, got {value!r}",
+                False,
+            )
+        if "a-z0-9" in pattern:
+            what = "id" if name == "id" else f"{name} id"
+            return f"{value!r} is not a valid {what}: {_SLUG_HINT} (e.g. {_slugify(str(value))!r})", False
+        return f"{field_name} must not be empty", False
+    if kind == "too_short" and name == "positions":
+        return "a claim needs at least one position (source, stance, quote)", False
+    if kind in ("list_type", "too_short"):
+        if value is None:
+            return f"{field_name} is empty; give it a list or remove the key", False
+        return (
+            f"{field_name} must be a list (e.g. [a, b] or lines starting with '- '), not {_kind_of(value)}",
+            False,
+        )
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        what = item if isinstance(name, int) else name
+        return (
+            f"each {what} must be a mapping of keys to values, not {_kind_of(value)}",
+            False,
+        )
+    if kind == "value_error":
+        error = ctx.get("error")
+        return f"{field_name}: {error}" if error else str(detail.get("msg")), False
+    return f"{field_name}: {detail.get('msg')}", False

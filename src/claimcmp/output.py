@@ -1,0 +1,53 @@
+"""Writing an export to a file: atomically, and never over the store itself."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .problems import OutputError
+
+
+def write_atomically(path: Path, content: str, protected: Iterable[Path]) -> None:
+    """Write ``content`` to ``path`` through a temporary file renamed into place.
+
+    Refuses any file of the store (``protected``): an export must never destroy
+    the data it was made from.
+    """
+    target = path.resolve()
+    for guarded in protected:
+        if target == guarded.resolve():
+            raise OutputError(
+                f"{path}: refusing to overwrite a file of the store; choose another output file"
+            )
+    if target.is_dir():
+        raise OutputError(f"{path}: is a directory; give a file name")
+    folder = target.parent
+    if not folder.is_dir():
+        raise OutputError(f"{path}: folder {folder} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write here: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if target.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(temporary, target.stat().st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
+        raise
