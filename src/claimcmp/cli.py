@@ -68,7 +68,7 @@ def handles_errors(command: F) -> F:
             err.print("The store is invalid: fix the errors above ('claimcmp check' lists every problem).")
             raise typer.Exit(1) from None
         except ClaimcmpError as error:
-            err.print(f"error: {error}", markup=False)
+            err.print(f"error: {error}", markup=False, soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
