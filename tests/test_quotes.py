@@ -1,0 +1,138 @@
+"""Quote matching: the rules of the format page, and properties over random texts."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+
+from claimcmp.quotes import SourceText, normalize, quote_segments
+
+TEXT = (
+    "The peacekeepers arrived on 10 November 2020 and took control of the\n"
+    "“Lachin corridor” at once. Their mandate is a five\u2011year term that\n"
+    "renews automatically \u2014 unless one side objects.\n"
+    "\n"
+    "The peace-\n"
+    "keepers did not prevent the capture of Parukh. Nagorno-\n"
+    "Karabakh’s   future\u00a0is open.\n"
+)
+
+
+def test_whitespace_quotes_and_dashes_are_ignored() -> None:
+    text = SourceText(TEXT)
+    assert text.find('took control of the "Lachin corridor" at once') == 1
+    assert text.find("a five-year term that renews automatically - unless") == 2
+    assert text.find("a five–year term") == 2
+    assert text.find("Karabakh's future is open.") == 7
+
+
+def test_line_break_after_a_hyphen() -> None:
+    text = SourceText(TEXT)
+    assert text.find("The peacekeepers did not prevent") == 5
+    assert text.find("The peace-keepers did not prevent") == 5
+    assert text.find("Nagorno-Karabakh’s future") == 6
+    assert text.find("NagornoKarabakh’s future") == 6
+    # One quote over two breaks, one written with its hyphen and one without.
+    assert text.find("peacekeepers did not prevent the capture of Parukh. Nagorno-Karabakh’s") == 5
+
+
+def test_case_and_other_characters_are_not_ignored() -> None:
+    text = SourceText(TEXT)
+    assert text.find("the peacekeepers arrived") is None
+    assert text.find("took control of the Lachin corridor") is None
+    assert text.find("The peacekeepers arrived on 10 November 2021") is None
+    assert text.find("Thepeacekeepers arrived") is None
+    assert text.find("The peace keepers did not") is None
+
+
+def test_ellipsis_segments_in_order() -> None:
+    text = SourceText(TEXT)
+    assert text.find("The peacekeepers arrived ... unless one side objects.") == 1
+    assert text.find("The peacekeepers arrived … Parukh") == 1
+    assert text.find("unless one side objects ... The peacekeepers arrived") is None
+    assert text.find("...") is None
+    assert quote_segments("a ... b…c ...") == ["a", "b", "c"]
+
+
+def test_closest_passage_points_at_the_line() -> None:
+    passage = SourceText(TEXT).closest("did not prevent the capture of Paruk village")
+    assert passage is not None
+    assert passage.line == 5  # the passage starts with "peace-" at the end of line 5
+    assert "did not prevent the capture of Parukh." in passage.text
+    assert 70 <= passage.similarity < 100
+
+
+GREEK = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu"
+words = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N")), min_size=1, max_size=8)
+prose = st.lists(words, min_size=12, max_size=60)
+spaces = st.sampled_from([" ", "  ", "\n", " \n  ", "\u00a0", "\t"])
+
+
+@st.composite
+def text_and_quote(draw: st.DrawFn) -> tuple[str, list[str], int, int]:
+    tokens = draw(prose)
+    start = draw(st.integers(0, len(tokens) - 3))
+    end = draw(st.integers(start + 2, min(len(tokens), start + 12)))
+    return " ".join(tokens), tokens, start, end
+
+
+@settings(max_examples=300, deadline=None)
+@given(text_and_quote(), st.data())
+def test_rewrapped_and_requoted_quote_is_found(
+    case: tuple[str, list[str], int, int], data: st.DataObject
+) -> None:
+    _text, tokens, start, end = case
+    quoted = data.draw(st.integers(start, end - 1))
+    # The text wraps its words at random places with random white space, and puts
+    # typographic quotation marks around one word; the quote uses straight ones.
+    rendered = ""
+    for i, token in enumerate(tokens):
+        rendered += f"“{token}”" if i == quoted else token
+        if i < len(tokens) - 1:
+            rendered += data.draw(spaces)
+    quote = " ".join(f'"{t}"' if i == quoted else t for i, t in enumerate(tokens) if start <= i < end)
+    assert SourceText(rendered).find(quote) is not None
+
+
+@settings(max_examples=300, deadline=None)
+@example(
+    case=(
+        GREEK,
+        GREEK.split(),
+        2,
+        6,
+    ),
+    index=1,
+)
+@given(text_and_quote(), st.integers(min_value=0))
+def test_a_changed_word_is_not_found(case: tuple[str, list[str], int, int], index: int) -> None:
+    text, tokens, start, end = case
+    changed = list(tokens[start:end])
+    position = index % len(changed)
+    changed[position] = changed[position] + "x"
+    quote = " ".join(changed)
+    assume(normalize(quote) not in normalize(text))
+    assert SourceText(text).find(quote) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(text_and_quote(), st.integers(1, 10))
+def test_elided_quote_is_found_and_reversed_is_not(case: tuple[str, list[str], int, int], gap: int) -> None:
+    text, tokens, start, end = case
+    assume(end + gap + 2 <= len(tokens))
+    first = " ".join(tokens[start:end])
+    second = " ".join(tokens[end + gap : end + gap + 2])
+    found = SourceText(text)
+    assert found.find(f"{first} ... {second}") is not None
+    assume(re.search(re.escape(second) + ".*" + re.escape(first), text) is None)
+    assert found.find(f"{second} … {first}") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=60))
+def test_find_never_fails_and_reports_a_real_line(text: str, quote: str) -> None:
+    line = SourceText(text).find(quote)
+    if line is not None:
+        assert 1 <= line <= text.count("\n") + 1
