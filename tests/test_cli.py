@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import invoke
 from typer.main import get_command
 from typer.testing import CliRunner
 
 from claimcmp.cli import app
+from conftest import invoke
 
 
 def test_every_command_and_option_has_help_text() -> None:

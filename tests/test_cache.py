@@ -1,0 +1,64 @@
+"""The cache of checked stores: used when nothing changed, never stale."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from conftest import invoke
+
+
+def _entries(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "cache").glob("*.pickle"))
+
+
+def test_second_run_uses_the_cache_and_gives_the_same_output(
+    runner: CliRunner, store: Path, tmp_path: Path
+) -> None:
+    first = invoke(runner, "show", "incidents")
+    assert len(_entries(tmp_path)) == 1
+    stamp = _entries(tmp_path)[0].stat().st_mtime_ns
+    second = invoke(runner, "show", "incidents")
+    assert first == second
+    assert len(_entries(tmp_path)) == 1 and _entries(tmp_path)[0].stat().st_mtime_ns >= stamp
+
+
+def test_a_changed_store_file_is_a_miss(runner: CliRunner, store: Path, tmp_path: Path) -> None:
+    invoke(runner, "list", "-f", "json")
+    store.write_text(
+        store.read_text(encoding="utf-8").replace(
+            "Peacekeepers prevented the capture of Parukh.", "Changed."
+        ),
+        encoding="utf-8",
+    )
+    code, output = invoke(runner, "list", "-f", "json")
+    assert code == 0 and "Changed." in output
+    assert len(_entries(tmp_path)) == 2
+
+
+def test_a_changed_source_text_is_a_miss(runner: CliRunner, store: Path, tmp_path: Path) -> None:
+    assert invoke(runner, "check")[0] == 0
+    text = tmp_path / "seeds" / "beta.txt"
+    stat = text.stat()
+    # Same size and the same modification time: only the content tells.
+    text.write_text(text.read_text(encoding="utf-8").replace("prevented", "prevenTED"), encoding="utf-8")
+    os.utime(text, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    code, output = invoke(runner, "check")
+    assert code == 1 and "quote not found in source 'beta'" in output
+
+
+def test_an_unwritable_cache_is_ignored(runner: CliRunner, store: Path, tmp_path: Path, monkeypatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("CLAIMCMP_CACHE_DIR", str(blocker / "cache"))
+    assert invoke(runner, "check")[0] == 0
+
+
+def test_a_corrupt_entry_is_a_miss(runner: CliRunner, store: Path, tmp_path: Path) -> None:
+    invoke(runner, "check")
+    for entry in _entries(tmp_path):
+        entry.write_bytes(b"not a pickle")
+    code, output = invoke(runner, "check")
+    assert code == 0 and "valid:" in output
