@@ -40,9 +40,17 @@ def find_store(explicit: str | os.PathLike[str] | None, env: Mapping[str, str], 
         path = Path(named).expanduser()
         if not path.is_absolute():
             path = cwd / path
-        if not path.exists():
-            origin = "--store" if explicit not in (None, "") else STORE_ENV
+        origin = "--store" if explicit not in (None, "") else STORE_ENV
+        try:
+            found = path.exists()
+            usable = path.is_dir() or path.is_file()
+        except (OSError, ValueError) as error:  # a name too long, a NUL
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            raise StoreNotFoundError(f"cannot use the store path given by {origin}: {reason}") from None
+        if not found:
             raise StoreNotFoundError(f"{_display(path, cwd)}: no such file or directory (from {origin})")
+        if not usable:  # a FIFO or a device would block or never end
+            raise StoreNotFoundError(f"{_display(path, cwd)}: not a regular file or folder (from {origin})")
         return path
     for folder in (cwd, *cwd.parents):
         candidate = folder / DEFAULT_STORE
@@ -67,7 +75,11 @@ def store_files(path: Path) -> list[Path]:
     found: list[Path] = []
     for folder, dirs, files in os.walk(path):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(folder) / name for name in files if name.endswith(YAML_SUFFIXES))
+        for name in files:
+            file = Path(folder) / name
+            # Not a FIFO, socket or device (reading one would block); a broken link stays, to be reported.
+            if name.endswith(YAML_SUFFIXES) and (file.is_file() or not file.exists()):
+                found.append(file)
     return sorted(found)
 
 
@@ -149,7 +161,12 @@ class _Checker:
 
     def read_file(self, path: Path, root: Path) -> _File | None:
         shown = self.shown(path)
-        if not _inside(path.resolve(), root):
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # a loop of symbolic links
+            self.problems.append(Problem(shown, None, None, "cannot read the file: a loop of symbolic links"))
+            return None
+        if not _inside(real, root):
             self.problems.append(
                 Problem(shown, None, None, "this YAML file lies outside the store's root (a link?); refused")
             )
@@ -348,8 +365,17 @@ class _Checker:
                 )
 
     def read_source_text(self, store: Store, source_id: str, path: Path, file: _File, loc: Loc) -> str | None:
-        real = path.resolve()
         shown = self.shown(path)
+        try:
+            real = path.resolve()
+            exists, regular = real.exists(), real.is_file()
+        except (OSError, ValueError, RuntimeError) as error:  # too long, a NUL, a link loop
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            if isinstance(error, RuntimeError):
+                reason = "a loop of symbolic links"
+            name = str(shown) if len(str(shown)) <= 120 else "..." + str(shown)[-117:]
+            self.problems.append(file.problem(loc, f"source {source_id!r}: cannot use the path {name!r}: {reason}"))
+            return None
         if not _inside(real, store.root):
             self.problems.append(
                 file.problem(
@@ -359,14 +385,14 @@ class _Checker:
                 )
             )
             return None
-        if not real.exists():
+        if not exists:
             self.problems.append(
                 file.problem(
                     loc, f"source {source_id!r}: no file {shown} (the path is relative to this YAML file)"
                 )
             )
             return None
-        if not real.is_file():
+        if not regular:
             self.problems.append(file.problem(loc, f"source {source_id!r}: {shown} is not a regular file"))
             return None
         errors: list[Problem] = []
@@ -526,6 +552,13 @@ def describe_error(detail: Mapping[str, Any], loc: Loc) -> tuple[str, bool]:
         field_name = f"'{name}'"
     if kind == "missing":
         return f"{item} has no {field_name}, which is required", False
+    if kind == "invalid_key":
+        allowed = _FIELDS.get(_item_kind(loc), [])
+        return (
+            f"a key must be text, not {_kind_of(value)}; put it in quotes if it is meant as text "
+            f"(allowed keys: {', '.join(allowed)})",
+            True,
+        )
     if kind == "extra_forbidden":
         allowed = _FIELDS.get(item, [])
         message = f"unknown key {name!r} in {'the ' if item == 'top level' else 'a '}{item}"

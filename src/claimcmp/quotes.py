@@ -12,28 +12,36 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
-_QUOTE_MARKS = str.maketrans(
-    {
-        **dict.fromkeys("‘’‚‛′‹›`´", "'"),
-        **dict.fromkeys("“”„‟″«»", '"'),
-        **dict.fromkeys("‐‑‒–—―−⁃﹘﹣－", "-"),
-    }
-)
-_WHITESPACE = re.compile(r"\s+")
+_EQUIVALENTS = {
+    **dict.fromkeys("‘’‚‛′‹›`´", "'"),
+    **dict.fromkeys("“”„‟″«»", '"'),
+    **dict.fromkeys("‐‑‒–—―−⁃﹘﹣－", "-"),
+}
+_TYPOGRAPHIC = re.compile("[" + re.escape("".join(_EQUIVALENTS)) + "]")
 # A hyphen that ends a line right after a letter: either a word broken across
 # lines ("peace-\nkeepers") or a compound that happens to wrap ("Nagorno-\nKarabakh").
-_HYPHEN_AT_END = re.compile(r"\w-[^\S\n]*\n")
 _ELLIPSIS = re.compile(r"\.\.\.|…")
+
+
+def plain_marks(text: str) -> str:
+    """Straight quotation marks and hyphens for typographic ones."""
+    if text.isascii() and "`" not in text:
+        return text
+    return _TYPOGRAPHIC.sub(lambda match: _EQUIVALENTS[match.group()], text)
 
 
 def normalize(text: str) -> str:
     """The form in which quotes and texts are compared."""
-    return _WHITESPACE.sub(" ", text.translate(_QUOTE_MARKS)).strip()
+    return " ".join(plain_marks(text).split())
 
 
 def quote_segments(quote: str) -> list[str]:
     """The non-empty, normalized pieces of a quote between ellipses."""
+    if "..." not in quote and "…" not in quote:
+        single = normalize(quote)
+        return [single] if single else []
     return [s for s in (normalize(part) for part in _ELLIPSIS.split(quote)) if s]
 
 
@@ -51,21 +59,36 @@ class SourceText:
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        translated = raw.translate(_QUOTE_MARKS)
+        translated = plain_marks(raw)
+        self._translated = translated
         # Two readings of a hyphen at a line end: kept ("Nagorno-Karabakh") and
         # dropped ("peacekeepers"). A segment matches if either reading has it.
-        self._translated = translated
-        self._readings = [_flatten(translated, hyphen="-")]
-        self._has_breaks = bool(_HYPHEN_AT_END.search(translated))
+        flat, line_starts, self._has_breaks = _flatten(translated, hyphen="-")
+        self._readings = [(flat, line_starts)]
         if self._has_breaks:
-            self._readings.append(_flatten(translated, hyphen=""))
+            self._readings.append(_flatten(translated, hyphen="")[:2])
         self._marked: tuple[str, list[int]] | None = None
+        self._lookups = 0
+        self._word_index: dict[str, int] | None = None
 
     def find(self, quote: str) -> int | None:
         """The 1-based line where the quote starts, or None if it is not in the text."""
         segments = quote_segments(quote)
         if not segments:
             return None
+        head = self._indexed(segments[0])
+        if head is not None:
+            # A quote nearly always starts at a word: look its first characters up
+            # instead of scanning the text (a miss falls through to the scan).
+            flat, line_starts = self._readings[0]
+            start = head + len(segments[0])
+            for segment in segments[1:]:
+                found = flat.find(segment, start)
+                if found < 0:
+                    break
+                start = found + len(segment)
+            else:
+                return bisect.bisect_right(line_starts, head)
         for flat, line_starts in self._readings:
             start = 0
             first = -1
@@ -82,11 +105,25 @@ class SourceText:
             return self._find_mixed(segments)
         return None
 
+    def _indexed(self, segment: str) -> int | None:
+        """Where the segment starts at a word, by the word index; None if unknown."""
+        self._lookups += 1
+        if self._lookups < _INDEX_AFTER or len(segment) < _KEY:
+            return None
+        if self._word_index is None:
+            flat = self._readings[0][0]
+            starts = [0, *accumulate(len(word) + 1 for word in flat.split(" "))]
+            self._word_index = {flat[i : i + _KEY]: i for i in reversed(starts)}
+        offset = self._word_index.get(segment[:_KEY])
+        if offset is None or not self._readings[0][0].startswith(segment, offset):
+            return None
+        return offset
+
     def _find_mixed(self, segments: list[str]) -> int | None:
         """Slow path for a quote that spans several broken words, some of which
         it writes with their hyphen and some without."""
         if self._marked is None:
-            self._marked = _flatten(self._translated.replace(_BREAK, ""), hyphen=_BREAK)
+            self._marked = _flatten(self._translated.replace(_BREAK, ""), hyphen=_BREAK)[:2]
         flat, line_starts = self._marked
         start = 0
         first = -1
@@ -121,6 +158,9 @@ class SourceText:
         return Passage(flat[start:end], line, round(alignment.score, 1))
 
 
+# After this many quotes of one source, index its words: cheaper than scanning.
+_INDEX_AFTER = 24
+_KEY = 16
 _BREAK = "\x00"  # marks a hyphen at a line end in the slow path's reading
 
 
@@ -137,8 +177,10 @@ def _segment_pattern(segment: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-def _flatten(text: str, *, hyphen: str) -> tuple[str, list[int]]:
-    """Normalized text, and the offset in it where each original line starts."""
+def _flatten(text: str, *, hyphen: str) -> tuple[str, list[int], bool]:
+    """Normalized text, the offset in it where each original line starts, and
+    whether any line ends in a hyphen after a letter (read as ``hyphen``)."""
+    breaks = False
     parts: list[str] = []
     line_starts: list[int] = []
     length = 0
@@ -156,10 +198,11 @@ def _flatten(text: str, *, hyphen: str) -> tuple[str, list[int]]:
         glue = " "
         if len(joined) >= 2 and joined[-1] == "-" and (joined[-2].isalnum() or joined[-2] == "_"):
             glue = ""
+            breaks = True
             joined = joined[:-1] + hyphen
         parts.append(joined)
         length += len(joined)
-    return "".join(parts), line_starts
+    return "".join(parts), line_starts, breaks
 
 
 def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:

@@ -236,13 +236,20 @@ def read_events(text: str) -> ReadResult:
             kind = type(event)
             if kind is yaml.ScalarEvent:
                 mark = _mark(event)
-                if event.tag is not None:
-                    _check_tag(event, set(_STANDARD_TAGS))
-                    value = _tagged_scalar(event.tag, event.value, *mark)
-                elif event.implicit[0]:
-                    value = resolve_plain(event.value)
-                else:
-                    value = event.value
+                try:
+                    if event.tag is not None:
+                        _check_tag(event, set(_STANDARD_TAGS))
+                        value = _tagged_scalar(event.tag, event.value, *mark)
+                    elif event.implicit[0]:
+                        value = resolve_plain(event.value)
+                    else:
+                        value = event.value
+                except ValueError:  # int() refuses numbers of more than 4,300 digits
+                    raise YamlProblem(
+                        *mark,
+                        f"a number of {len(event.value):,} digits is too long; "
+                        "put it in quotes if it is meant as text",
+                    ) from None
                 if not _awaiting_key(stack):
                     marks.values[child_loc()] = mark
                 attach(value, 1, mark, event.anchor)
@@ -289,6 +296,15 @@ def read_events(text: str) -> ReadResult:
                     )
     except yaml.MarkedYAMLError as error:
         raise _syntax_problem(error, text) from None
+    except yaml.reader.ReaderError as error:  # a character YAML forbids, e.g. NUL
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        raise YamlProblem(
+            line,
+            column,
+            f"the file holds a control character (U+{error.character:04X}) that YAML does not allow; "
+            'remove it, or write it as an escape such as "\\x1b" inside double quotes',
+        ) from None
     except yaml.YAMLError as error:  # pragma: no cover - PyYAML marks its errors
         raise YamlProblem(None, None, f"YAML error: {error}") from None
     except RecursionError:  # pragma: no cover - the reader does not recurse
@@ -323,7 +339,11 @@ def _syntax_problem(error: yaml.MarkedYAMLError, source: str) -> YamlProblem:
             break
     if mark is None:
         return YamlProblem(None, None, text)
-    return YamlProblem(mark.line + 1, mark.column + 1, text)
+    line, column = mark.line + 1, mark.column + 1
+    lines = source.split("\n")
+    if line > len(lines):  # the end of the stream, past a last line with no line break
+        line, column = len(lines), len(lines[-1]) + 1
+    return YamlProblem(line, column, text)
 
 
 # Text that yaml_rs might read differently from the event reader: tags (it
@@ -332,9 +352,59 @@ def _syntax_problem(error: yaml.MarkedYAMLError, source: str) -> YamlProblem:
 _FAST_PATH_DOUBT = re.compile(r"(?:^|[\s\[\]{},:?-])[!&*]|^---|^\.\.\.", re.MULTILINE)
 
 
+# Characters YAML forbids in a stream. yaml_rs does not always refuse them: it
+# silently ends the document at a NUL, dropping everything after it.
+_NON_PRINTABLE = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _ordinary(data: Any) -> bool:
+    """Whether yaml_rs gave what the event reader would: every mapping key a scalar
+    (yaml_rs turns ``[a]: 1`` into a tuple key) and no integer too long to print
+    (the event reader refuses those, with a position)."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            if any(isinstance(key, (tuple, frozenset)) for key in value):
+                return False
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, int) and value.bit_length() > 14_000:  # about 4,200 digits
+            return False
+    return True
+
+
+_BLOCK_HEADER = re.compile(r"(?:^|[\s:-])[|>][-+0-9]*[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _block_scalar_at_end(text: str) -> bool:
+    """Whether the last block scalar (``|`` or ``>``) runs to the end of the text.
+
+    There yaml_rs keeps a line break that is not in the text (``a: |\n  x`` gives
+    ``"x\n"``, and ``a: |\n`` gives ``"\n"``); YAML, and the event reader, do not.
+    """
+    last = None
+    for last in _BLOCK_HEADER.finditer(text):  # noqa: B007 - only the last one matters
+        pass
+    if last is None:
+        return False
+    start = text.rfind("\n", 0, last.start()) + 1
+    indent = len(text[start:]) - len(text[start:].lstrip(" "))
+    for line in text[last.end() :].split("\n")[1:]:
+        if line.strip() and len(line) - len(line.lstrip(" ")) <= indent:
+            return False
+    return True
+
+
 def read_fast(text: str) -> Any | None:
     """Data from yaml_rs when it can be trusted, else None (use ``read_events``)."""
-    if yaml_rs is None or _FAST_PATH_DOUBT.search(text):
+    if (
+        yaml_rs is None
+        or _FAST_PATH_DOUBT.search(text)
+        or _NON_PRINTABLE.search(text)
+        or _block_scalar_at_end(text)
+    ):
         return None
     try:
         data = yaml_rs.loads(
@@ -346,6 +416,6 @@ def read_fast(text: str) -> Any | None:
         )
     except Exception:  # any refusal: let the reference reader find and place it
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not _ordinary(data):
         return None
     return data
