@@ -61,8 +61,8 @@ def stance_cell(store: Store, claim: Claim, source_id: str) -> Text:
 def sources_table(stats: Sequence[SourceStats]) -> Table:
     table = Table(title="Sources", box=box.SIMPLE_HEAVY, expand=False)
     table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("title")
-    table.add_column("publisher")
+    table.add_column("title", ratio=3, min_width=20)
+    table.add_column("publisher", ratio=2)
     table.add_column("date", no_wrap=True)
     for stance in STANCES:
         table.add_column(STANCE_MARKS[stance], justify="right", header_style=STANCE_STYLES[stance])
@@ -94,7 +94,7 @@ def topics_table(stats: Sequence[TopicStats]) -> Table:
 
 def claims_table(claims: Sequence[Claim]) -> Table:
     table = Table(box=box.SIMPLE_HEAVY, caption=f"{len(claims)} claim(s)")
-    table.add_column("claim", ratio=3)
+    table.add_column("claim", ratio=3, overflow="fold")
     table.add_column("topic", style="dim", ratio=1)
     table.add_column("positions", no_wrap=True)
     for claim in claims:
@@ -112,9 +112,9 @@ def topic_table(store: Store, view: TopicView) -> RenderableType:
     title = Text(view.topic.title, style="bold")
     title.append(f"  ({view.topic.id})", style="dim")
     table = Table(box=box.HEAVY_HEAD, show_lines=True, title=title, expand=True)
-    table.add_column("claim", ratio=2, min_width=20)
+    table.add_column("claim", ratio=2, min_width=20, overflow="fold")
     for source in view.sources:
-        table.add_column(source_heading(source), ratio=2, min_width=12)
+        table.add_column(source_heading(source), ratio=2, min_width=12, overflow="fold")
     for claim in view.claims:
         table.add_row(claim_cell(claim), *(stance_cell(store, claim, s.id) for s in view.sources))
     parts: list[RenderableType] = []
