@@ -249,3 +249,12 @@ def test_no_cache_gives_the_same_answer(runner: CliRunner, store: Path) -> None:
     _, again = invoke(runner, "contradictions", "-f", "json")
     _, fresh = invoke(runner, "--no-cache", "contradictions", "-f", "json")
     assert cached == again == fresh
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    command = "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/python -m pytest"
+    assert command in readme
+    assert command in (root / ".ci" / "run").read_text(encoding="utf-8")
+    assert ".venv/bin/claimcmp show " in readme
