@@ -6,6 +6,7 @@ invalid store or an unknown name, 2 a wrong command line.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -280,6 +281,11 @@ def export(
 
 def main() -> None:
     """Console entry point: quiet on Ctrl-C and on a closed pipe (``| head``)."""
+    for stream in (sys.stdout, sys.stderr):
+        # An output that cannot encode a character (PYTHONIOENCODING=ascii, a cp1252
+        # file on Windows) gets an escape for it rather than a traceback.
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         app()
     except KeyboardInterrupt:

@@ -273,6 +273,8 @@ class _Checker:
     def report(self, file: _File, base: Loc, error: ValidationError) -> None:
         for detail in error.errors(include_url=False, include_context=True, include_input=True):
             loc = (*base, *detail["loc"])
+            if detail["type"] == "invalid_key":  # pydantic names the key 'None', not None
+                loc = (*loc[:-1], detail["input"])
             message, key = describe_error(detail, loc)
             if detail["type"] == "missing":
                 loc = loc[:-1]
@@ -374,7 +376,9 @@ class _Checker:
             if isinstance(error, RuntimeError):
                 reason = "a loop of symbolic links"
             name = str(shown) if len(str(shown)) <= 120 else "..." + str(shown)[-117:]
-            self.problems.append(file.problem(loc, f"source {source_id!r}: cannot use the path {name!r}: {reason}"))
+            self.problems.append(
+                file.problem(loc, f"source {source_id!r}: cannot use the path {name!r}: {reason}")
+            )
             return None
         if not _inside(real, store.root):
             self.problems.append(

@@ -355,21 +355,42 @@ _FAST_PATH_DOUBT = re.compile(r"(?:^|[\s\[\]{},:?-])[!&*]|^---|^\.\.\.", re.MULT
 # Characters YAML forbids in a stream. yaml_rs does not always refuse them: it
 # silently ends the document at a NUL, dropping everything after it.
 _NON_PRINTABLE = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Where the readers disagree: the event reader (YAML 1.1) takes NEL and the line
+# and paragraph separators for line breaks, and refuses a tab at the start of a
+# line even when the line is blank, a byte order mark inside the text, an empty
+# key (": value"), a plain scalar that starts with ':' and, in a flow collection,
+# one with a ':' inside (``{title:x}``) or one that starts with '|' or '>'; yaml_rs
+# accepts them all. In a flow collection the event reader takes ``?b`` for an
+# explicit key, yaml_rs for text.
+_READERS_DIFFER = re.compile(
+    # (anchored at the start of the line, from its first bracket, so that it stays linear)
+    r"[\x85\u2028\u2029\ufeff]|^ *\t|(?:^|[ \t\[{,]):"
+    r"|^[^\n\[{]*[\[{][^\n]*?(?::[^ \t\r\n]|[\[{,:][ \t]*[?|>])",
+    re.MULTILINE,
+)
+
+
+# A line that starts with 200 characters of indentation and block indicators
+# ("- - - - ..."): block nesting that deep makes yaml_rs overflow its stack and
+# kill the process (at some 20,000 levels), so the event reader takes it.
+_DEEP_BLOCK = re.compile(r"^(?:[ \t]|[-?:](?=[ \t]))" + "{200}", re.MULTILINE)
 
 
 def _ordinary(data: Any) -> bool:
     """Whether yaml_rs gave what the event reader would: every mapping key a scalar
-    (yaml_rs turns ``[a]: 1`` into a tuple key) and no integer too long to print
-    (the event reader refuses those, with a position)."""
-    pending = [data]
+    (yaml_rs turns ``[a]: 1`` into a tuple key), no nesting past ``MAX_DEPTH`` and no
+    integer too long to print (the event reader refuses those, with a position)."""
+    pending = [(data, 0)]
     while pending:
-        value = pending.pop()
+        value, depth = pending.pop()
+        if isinstance(value, (dict, list)) and depth >= MAX_DEPTH:
+            return False
         if isinstance(value, dict):
             if any(isinstance(key, (tuple, frozenset)) for key in value):
                 return False
-            pending.extend(value.values())
+            pending.extend((item, depth + 1) for item in value.values())
         elif isinstance(value, list):
-            pending.extend(value)
+            pending.extend((item, depth + 1) for item in value)
         elif isinstance(value, int) and value.bit_length() > 14_000:  # about 4,200 digits
             return False
     return True
@@ -403,6 +424,8 @@ def read_fast(text: str) -> Any | None:
         yaml_rs is None
         or _FAST_PATH_DOUBT.search(text)
         or _NON_PRINTABLE.search(text)
+        or _READERS_DIFFER.search(text)
+        or _DEEP_BLOCK.search(text)
         or _block_scalar_at_end(text)
     ):
         return None

@@ -1,0 +1,120 @@
+"""Property tests: a mutated store never crashes, hangs or prints a traceback.
+
+The mutators live in ``tools/fuzz_campaign.py`` (the long campaign run outside
+CI); here hypothesis drives a few hundred examples of them.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from claimcmp.cli import app
+from claimcmp.yamlread import YamlProblem, read_events, read_fast
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+from fuzz_campaign import MUTATORS, SEED_PLAIN, SEED_STORE, same_data, write_seed
+
+TIME_BOUND = 3.0  # seconds per example
+
+edits = st.lists(
+    st.tuples(st.sampled_from(MUTATORS), st.randoms(use_true_random=False)), min_size=1, max_size=4
+)
+raw_bytes = st.one_of(st.none(), st.tuples(st.floats(0, 1), st.binary(min_size=1, max_size=8)))
+
+
+def apply(text: str, steps: list[tuple]) -> str:
+    for mutator, rng in steps:
+        text = mutator(rng, text)
+    return text
+
+
+def with_bytes(data: bytes, raw: tuple[float, bytes] | None) -> bytes:
+    if raw is None:
+        return data
+    where, chunk = raw
+    at = int(where * len(data))
+    return data[:at] + chunk + data[at:]
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(steps=edits, raw=raw_bytes)
+def test_check_never_crashes_on_a_mutated_store(steps: list[tuple], raw: tuple[float, bytes] | None) -> None:
+    data = with_bytes(
+        apply(SEED_STORE if len(steps) % 2 else SEED_PLAIN, steps).encode("utf-8", "surrogatepass"), raw
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        store = write_seed(Path(folder), data)
+        started = time.perf_counter()
+        result = CliRunner().invoke(app, ["--store", str(store), "check"], catch_exceptions=True)
+        elapsed = time.perf_counter() - started
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output
+    assert elapsed < TIME_BOUND, f"took {elapsed:.1f}s"
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps=edits)
+def test_both_yaml_readers_read_a_mutated_store_alike(steps: list[tuple]) -> None:
+    """Whatever the fast reader accepts, the reference reader reads the same way."""
+    text = apply(SEED_PLAIN, steps)
+    fast = read_fast(text)
+    if fast is None:
+        return
+    try:
+        reference = read_events(text)
+    except YamlProblem as problem:
+        raise AssertionError(f"only the fast reader accepts it: {problem.message}") from None
+    assert not reference.duplicates
+    assert same_data(fast, reference.data)
+
+
+def test_mutators_are_reproducible() -> None:
+    first = apply(SEED_STORE, [(m, random.Random(7)) for m in MUTATORS])
+    again = apply(SEED_STORE, [(m, random.Random(7)) for m in MUTATORS])
+    assert first == again
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: b\x00c\nd: 1\n",  # yaml_rs ended the document at the NUL: 'd' vanished
+        "d: |\n  no line break at the end",  # yaml_rs added a line break
+        "d: |\n",
+        "a: |+\n  x",
+        "{[a]: 1}\n",  # yaml_rs made a tuple key
+        "a: " + "[" * 70 + "]" * 70 + "\n",  # deeper than the event reader allows
+        "a: " + "9" * 5000 + "\n",  # an integer too long to print
+        "# the s\x85,ources\na: 1\n",  # NEL is a line break to one reader only
+        "sources:\n\t\t\n  - x\n",  # a blank line with a tab
+        "a: 1\n    : b\n",  # an empty key
+        "a: 1\n\ufeff    b: 2\n",  # a byte order mark inside the text
+        "a: {id: x, title:? 'y'}\n",  # ':' inside a plain scalar of a flow mapping
+        "a: {id: x, p: :021}\n",
+        "a: {x: 1, ?b: 2}\n",  # '?b' is a key to one reader, text to the other
+        "a: {x: 1, y: >z}\n",  # a plain scalar starting with '>' in a flow mapping
+        "a: [x, |y]\n",
+        "a:\n" + "- " * 100_000 + "x\n",  # made yaml_rs overflow its stack (a segfault)
+    ],
+)
+def test_the_readers_agree_on_what_the_campaign_found(text: str) -> None:
+    fast = read_fast(text)
+    try:
+        reference = read_events(text)
+    except YamlProblem:
+        assert fast is None
+        return
+    assert fast is None or same_data(fast, reference.data)
