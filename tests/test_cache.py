@@ -11,7 +11,7 @@ from conftest import invoke
 
 
 def _entries(tmp_path: Path) -> list[Path]:
-    return sorted((tmp_path / "cache").glob("*.pickle"))
+    return sorted((tmp_path / "cache").glob("*.marshal"))
 
 
 def test_second_run_uses_the_cache_and_gives_the_same_output(
@@ -59,6 +59,6 @@ def test_an_unwritable_cache_is_ignored(runner: CliRunner, store: Path, tmp_path
 def test_a_corrupt_entry_is_a_miss(runner: CliRunner, store: Path, tmp_path: Path) -> None:
     invoke(runner, "check")
     for entry in _entries(tmp_path):
-        entry.write_bytes(b"not a pickle")
+        entry.write_bytes(b"not marshal data")
     code, output = invoke(runner, "check")
     assert code == 0 and "valid:" in output

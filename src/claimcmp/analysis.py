@@ -214,7 +214,7 @@ def claim_json(store: Store, claim: Claim) -> dict[str, Any]:
                 "stance": p.stance,
                 "quote": p.quote,
                 "note": p.note,
-                "line": anchor.line if (anchor := store.anchors.get((claim.id, p.source))) else None,
+                "line": store.anchors.get((claim.id, p.source)),
             }
             for p in claim.positions
         ],
@@ -229,7 +229,7 @@ def store_json(store: Store) -> dict[str, Any]:
     """The whole store: what ``export --json`` prints."""
     return {
         "version": 1,
-        "sources": [source.model_dump(mode="json") for source in store.sources.values()],
-        "topics": [topic.model_dump(mode="json") for topic in store.topics.values()],
+        "sources": [source._asdict() for source in store.sources.values()],
+        "topics": [topic._asdict() for topic in store.topics.values()],
         "claims": claims_json(store, store.claims.values()),
     }

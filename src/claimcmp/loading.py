@@ -8,93 +8,28 @@ file, line and column of the YAML node at fault.
 
 from __future__ import annotations
 
-import os
+import gc
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from .models import STANCES, Claim, QuoteAnchor, Source, Store, StoreFile, Topic
-from .problems import Problem, StoreError, StoreNotFoundError, count_errors
+from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
+from .problems import Problem, StoreError
 from .quotes import SourceText
+from .schema import FIELDS, ITEMS, STORE_FILE
+from .storepath import display, store_files, store_root
 from .suggest import closest_names
 from .yamlread import Loc, Marks, YamlProblem, read_events, read_fast
 
-DEFAULT_STORE = Path("data") / "claims.yaml"
-STORE_ENV = "CLAIMCMP_STORE"
-YAML_SUFFIXES = (".yaml", ".yml")
 # Larger source texts are refused rather than read into memory whole.
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 _KINDS = {"sources": "source", "topics": "topic", "claims": "claim"}
-_MODELS: dict[str, type[BaseModel]] = {"sources": Source, "topics": Topic, "claims": Claim}
-
-
-def find_store(explicit: str | os.PathLike[str] | None, env: Mapping[str, str], cwd: Path) -> Path:
-    """The store named by --store, else by CLAIMCMP_STORE, else data/claims.yaml upwards."""
-    named = explicit if explicit not in (None, "") else env.get(STORE_ENV) or None
-    if named is not None:
-        path = Path(named).expanduser()
-        if not path.is_absolute():
-            path = cwd / path
-        origin = "--store" if explicit not in (None, "") else STORE_ENV
-        try:
-            found = path.exists()
-            usable = path.is_dir() or path.is_file()
-        except (OSError, ValueError) as error:  # a name too long, a NUL
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-            raise StoreNotFoundError(f"cannot use the store path given by {origin}: {reason}") from None
-        if not found:
-            raise StoreNotFoundError(f"{_display(path, cwd)}: no such file or directory (from {origin})")
-        if not usable:  # a FIFO or a device would block or never end
-            raise StoreNotFoundError(f"{_display(path, cwd)}: not a regular file or folder (from {origin})")
-        return path
-    for folder in (cwd, *cwd.parents):
-        candidate = folder / DEFAULT_STORE
-        if candidate.is_file():
-            return candidate
-    raise StoreNotFoundError(
-        f"no store found: no {DEFAULT_STORE} in {_display(cwd, cwd)} or any folder above it; "
-        f"name one with --store PATH or {STORE_ENV}"
-    )
-
-
-def store_root(path: Path) -> Path:
-    """The folder every source text must stay inside (see the format page)."""
-    path = path.resolve()
-    return path.parent.parent if path.is_file() else path.parent
-
-
-def store_files(path: Path) -> list[Path]:
-    """The YAML files of a store: the file itself, or every YAML file below a folder."""
-    if not path.is_dir():
-        return [path]
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            file = Path(folder) / name
-            # Not a FIFO, socket or device (reading one would block); a broken link stays, to be reported.
-            if name.endswith(YAML_SUFFIXES) and (file.is_file() or not file.exists()):
-                found.append(file)
-    return sorted(found)
-
-
-@dataclass
-class CheckResult:
-    store: Store
-    problems: list[Problem]
-
-    @property
-    def errors(self) -> int:
-        return count_errors(self.problems)
-
-    @property
-    def warnings(self) -> int:
-        return len(self.problems) - self.errors
 
 
 @dataclass
@@ -106,6 +41,7 @@ class _File:
     text: str
     data: Any = None
     marks: Marks | None = None
+    fast: bool = False  # data came from yaml_rs, not from the reference reader
 
     def locate(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
         if self.marks is None:
@@ -155,7 +91,7 @@ class _Checker:
         return CheckResult(store, self.problems)
 
     def shown(self, path: Path) -> Path:
-        return _display(path, self.cwd)
+        return display(path, self.cwd)
 
     # -- reading and validating files ------------------------------------------------
 
@@ -176,6 +112,7 @@ class _Checker:
             return None
         file = _File(path, shown, text)
         data = read_fast(text)
+        file.fast = data is not None
         if data is None:
             try:
                 result = read_events(text)
@@ -197,22 +134,30 @@ class _Checker:
             )
             return
         if not isinstance(data, dict):
-            self.problems.append(
-                file.problem(
-                    (),
-                    f"the top level is {_kind_of(data)}; it must be a mapping with the keys "
-                    "version, sources, topics and claims",
-                )
-            )
+            self.problems.append(file.problem((), _top_level_message(data)))
             return
         try:
-            parsed = StoreFile.model_validate(data)
+            parsed = STORE_FILE.validate_python(data)
             items: dict[str, list[tuple[int, Any]]] = {
-                "sources": list(enumerate(parsed.sources)),
-                "topics": list(enumerate(parsed.topics)),
-                "claims": list(enumerate(parsed.claims)),
+                section: list(enumerate(map(_BUILD[section], parsed.get(section) or ())))
+                for section in _KINDS
             }
         except ValidationError:
+            if file.fast:
+                # Problems are always found in what the reference reader reads, so
+                # that they are the same, and placed, whichever reader ran first.
+                try:
+                    result = read_events(file.text)
+                except YamlProblem as problem:
+                    self.problems.append(Problem(file.shown, problem.line, problem.column, problem.message))
+                    return
+                data, file.marks, file.fast = result.data, result.marks, False
+                self.problems.extend(
+                    Problem(file.shown, d.line, d.column, d.message) for d in result.duplicates
+                )
+                if not isinstance(data, dict):
+                    self.problems.append(file.problem((), _top_level_message(data)))
+                    return
             items = self.validate_items(file, data)
         for section, entries in items.items():
             table: dict[str, Any] = getattr(store, section)
@@ -242,10 +187,10 @@ class _Checker:
         top = {key: value for key, value in data.items() if key not in _KINDS}
         top.update({section: [] for section in _KINDS if section in data})
         try:
-            StoreFile.model_validate(top)
+            STORE_FILE.validate_python(top)
         except ValidationError as error:
             self.report(file, (), error)
-        for section, model in _MODELS.items():
+        for section, adapter in ITEMS.items():
             entries = data.get(section)
             if entries is None:
                 continue
@@ -256,7 +201,7 @@ class _Checker:
                 continue
             for index, entry in enumerate(entries):
                 try:
-                    items[section].append((index, model.model_validate(entry)))
+                    items[section].append((index, _BUILD[section](adapter.validate_python(entry))))
                 except ValidationError as error:
                     self.report(file, (section, index), error)
                     self.remember_broken(_KINDS[section], entry)
@@ -356,7 +301,7 @@ class _Checker:
                     continue
                 line = text.find(position.quote)
                 if line is not None:
-                    store.anchors[(claim.id, position.source)] = QuoteAnchor(line)
+                    store.anchors[(claim.id, position.source)] = line
                     continue
                 file, loc = self.origins[("claim", claim.id)]
                 self.problems.append(
@@ -429,7 +374,8 @@ def check_store(
 
     ``read_bytes`` reads every file the check uses (the cache records what it read).
     """
-    return _Checker(path, cwd or Path.cwd(), read_bytes).run(anchor_quotes=anchor_quotes)
+    with _collector_paused():
+        return _Checker(path, cwd or Path.cwd(), read_bytes).run(anchor_quotes=anchor_quotes)
 
 
 def load_store(path: Path, *, cwd: Path | None = None) -> tuple[Store, list[Problem]]:
@@ -443,15 +389,66 @@ def load_store(path: Path, *, cwd: Path | None = None) -> tuple[Store, list[Prob
 # -- helpers ------------------------------------------------------------------------------
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a store is built.
+
+    A large store is millions of small objects and no cycles; with the collector
+    running, parsing and validating it take three to five times as long.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _top_level_message(data: Any) -> str:
+    return (
+        f"the top level is {_kind_of(data)}; it must be a mapping with the keys "
+        "version, sources, topics and claims"
+    )
+
+
+def _source(item: dict[str, Any]) -> Source:
+    get = item.get
+    return Source(
+        item["id"],
+        item["title"],
+        get("author"),
+        get("publisher"),
+        get("published"),
+        get("url"),
+        get("file"),
+        get("perspective"),
+        get("note"),
+    )
+
+
+def _topic(item: dict[str, Any]) -> Topic:
+    return Topic(item["id"], item["title"], item.get("description"), item.get("note"))
+
+
+def _claim(item: dict[str, Any]) -> Claim:
+    get = item.get
+    return Claim(
+        item["id"],
+        item["topic"],
+        item["text"],
+        get("date"),
+        tuple(get("tags") or ()),
+        get("note"),
+        tuple(Position(p["source"], p["stance"], p["quote"], p.get("note")) for p in item["positions"]),
+    )
+
+
+_BUILD: dict[str, Callable[[dict[str, Any]], Any]] = {"sources": _source, "topics": _topic, "claims": _claim}
+
+
 def _problem_order(problem: Problem) -> tuple[str, int, int]:
     return (str(problem.path or ""), problem.line or 0, problem.column or 0)
-
-
-def _display(path: Path, cwd: Path) -> Path:
-    try:
-        return Path(os.path.relpath(path, cwd))
-    except ValueError:  # another drive on Windows
-        return path
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -520,13 +517,7 @@ def _unknown(kind: str, name: str, known: list[str], section: str) -> str:
 
 
 _ITEM_KIND = {"sources": "source", "topics": "topic", "claims": "claim", "positions": "position"}
-_FIELDS: dict[str, list[str]] = {
-    "top level": list(StoreFile.model_fields),
-    "source": list(Source.model_fields),
-    "topic": list(Topic.model_fields),
-    "claim": list(Claim.model_fields),
-    "position": ["source", "stance", "quote", "note"],
-}
+_FIELDS = FIELDS
 _SLUG_HINT = "use lowercase letters a-z, digits and '-', '_' or '.'"
 
 
@@ -613,6 +604,8 @@ def describe_error(detail: Mapping[str, Any], loc: Loc) -> tuple[str, bool]:
             f"each {what} must be a mapping of keys to values, not {_kind_of(value)}",
             False,
         )
+    if kind == "value_error" and name == "version":
+        return str(ctx.get("error") or detail.get("msg")), False
     if kind == "value_error":
         error = ctx.get("error")
         return f"{field_name}: {error}" if error else str(detail.get("msg")), False

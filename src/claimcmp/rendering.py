@@ -148,9 +148,9 @@ def claim_view(store: Store, claim: Claim) -> RenderableType:
     for position in claim.positions:
         cell = stance_label(position.stance)
         cell.append(f"\n“{position.quote}”")
-        anchor = store.anchors.get((claim.id, position.source))
-        if anchor is not None:
-            cell.append(f"\nline {anchor.line}", style="dim")
+        line = store.anchors.get((claim.id, position.source))
+        if line is not None:
+            cell.append(f"\nline {line}", style="dim")
         if position.note:
             cell.append(f"\nnote: {position.note}", style="dim italic")
         cells.append(cell)

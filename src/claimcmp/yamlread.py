@@ -346,88 +346,112 @@ def _syntax_problem(error: yaml.MarkedYAMLError, source: str) -> YamlProblem:
     return YamlProblem(line, column, text)
 
 
-# Text that yaml_rs might read differently from the event reader: tags (it
-# ignores them), anchors and aliases (it reads a recursive alias as null), and
-# document markers. A false alarm only costs the slower, exact path.
-_FAST_PATH_DOUBT = re.compile(r"(?:^|[\s\[\]{},:?-])[!&*]|^---|^\.\.\.", re.MULTILINE)
+# yaml_rs reads valid stores as the event reader does, but not every text:
+# ``_may_differ`` sends to the event reader every text where the two have been
+# seen to differ (by the fuzz campaign, see docs/reliability.md), or where yaml_rs
+# could crash. Each test is a scan at C speed, so the fast path stays fast on a
+# store of 20 MB; a false alarm only costs the slower, exact path. Anything else
+# yaml_rs reads differently fails validation, and ``loading`` then reads the
+# file again with the event reader before it reports a problem.
+
+# ASCII control characters YAML forbids (yaml_rs ends the document at a NUL,
+# silently dropping the rest): the bytes left after deleting every allowed one.
+_ALLOWED_BYTES = bytes(b for b in range(256) if b in (0x09, 0x0A, 0x0D) or 0x20 <= b <= 0x7E or b >= 0x80)
+# C1 controls but NEL, NEL itself, the line and paragraph separators (line breaks
+# to the event reader only), a byte order mark inside the text, and U+FFFE/FFFF.
+_SPECIAL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef\xbb\xbf|\xef\xbf[\xbe\xbf]")
+# Node properties: a tag ('!', which yaml_rs ignores), an anchor or an alias (it
+# reads a recursive alias as null), where a node may start.
+_PROPERTY_START = frozenset(" \t\r\n[]{},:?-")
+# A tab at the start of a line, even a blank one (only the event reader refuses it).
+_LEADING_TAB = re.compile(r"^ *\t", re.MULTILINE)
+# An empty key (": value") or a plain scalar that starts with ':'. (The pattern
+# starts with a literal, which the regex engine finds at memchr speed.)
+_BARE_COLON = re.compile(r":(?<=[ \t\[{,\n]:)")
+# In a flow collection: a ':' inside a plain scalar (``{title:x}``), or one that
+# starts with '?', '|' or '>'.
+# (Matched from the start of the line, from its first bracket on, so that it
+# stays linear in the length of the line.)
+_FLOW_ODDITY = re.compile(r"[^\n\[{]*[\[{][^\n]*?(?::[^ \t\r\n]|[\[{,:][ \t]*[?|>])")
+# A line that starts with 200 characters of indentation and block indicators:
+# block nesting that deep (some 20,000 levels) overflows yaml_rs's stack and
+# kills the process.
+_DEEP_BLOCK = re.compile(r"\n[ \t?:-]{200}")
+_BLOCK_HEADER = re.compile(r"(?:^|[\s:-])[|>][-+0-9]*[ \t]*(?:#.*)?$")
 
 
-# Characters YAML forbids in a stream. yaml_rs does not always refuse them: it
-# silently ends the document at a NUL, dropping everything after it.
-_NON_PRINTABLE = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-# Where the readers disagree: the event reader (YAML 1.1) takes NEL and the line
-# and paragraph separators for line breaks, and refuses a tab at the start of a
-# line even when the line is blank, a byte order mark inside the text, an empty
-# key (": value"), a plain scalar that starts with ':' and, in a flow collection,
-# one with a ':' inside (``{title:x}``) or one that starts with '|' or '>'; yaml_rs
-# accepts them all. In a flow collection the event reader takes ``?b`` for an
-# explicit key, yaml_rs for text.
-_READERS_DIFFER = re.compile(
-    # (anchored at the start of the line, from its first bracket, so that it stays linear)
-    r"[\x85\u2028\u2029\ufeff]|^ *\t|(?:^|[ \t\[{,]):"
-    r"|^[^\n\[{]*[\[{][^\n]*?(?::[^ \t\r\n]|[\[{,:][ \t]*[?|>])",
-    re.MULTILINE,
-)
+def _may_differ(text: str) -> bool:
+    """Whether yaml_rs might read ``text`` otherwise than the event reader, or crash."""
+    raw = text.encode("utf-8", "surrogatepass")
+    if raw.translate(None, _ALLOWED_BYTES):
+        return True
+    if not raw.isascii() and _SPECIAL_UTF8.search(raw):
+        return True
+    for mark in "!&*":
+        at = text.find(mark)
+        while at >= 0:
+            if at == 0 or text[at - 1] in _PROPERTY_START:
+                return True
+            at = text.find(mark, at + 1)
+    if text.startswith(("---", "...")) or "\n---" in text or "\n..." in text:
+        return True
+    if "\t" in text and _LEADING_TAB.search(text):
+        return True
+    if text.startswith(":") or _BARE_COLON.search(text):
+        return True
+    if _DEEP_BLOCK.search("\n" + text[:256]) or _DEEP_BLOCK.search(text):
+        return True
+    return _flow_oddity(text) or _block_scalar_at_end(text)
 
 
-# A line that starts with 200 characters of indentation and block indicators
-# ("- - - - ..."): block nesting that deep makes yaml_rs overflow its stack and
-# kill the process (at some 20,000 levels), so the event reader takes it.
-_DEEP_BLOCK = re.compile(r"^(?:[ \t]|[-?:](?=[ \t]))" + "{200}", re.MULTILINE)
-
-
-def _ordinary(data: Any) -> bool:
-    """Whether yaml_rs gave what the event reader would: every mapping key a scalar
-    (yaml_rs turns ``[a]: 1`` into a tuple key), no nesting past ``MAX_DEPTH`` and no
-    integer too long to print (the event reader refuses those, with a position)."""
-    pending = [(data, 0)]
-    while pending:
-        value, depth = pending.pop()
-        if isinstance(value, (dict, list)) and depth >= MAX_DEPTH:
-            return False
-        if isinstance(value, dict):
-            if any(isinstance(key, (tuple, frozenset)) for key in value):
-                return False
-            pending.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            pending.extend((item, depth + 1) for item in value)
-        elif isinstance(value, int) and value.bit_length() > 14_000:  # about 4,200 digits
-            return False
-    return True
-
-
-_BLOCK_HEADER = re.compile(r"(?:^|[\s:-])[|>][-+0-9]*[ \t]*(?:#.*)?$", re.MULTILINE)
+def _flow_oddity(text: str) -> bool:
+    """Whether a line with a flow collection holds a construct the readers differ on."""
+    checked: set[int] = set()
+    for bracket in "[{":
+        at = text.find(bracket)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            if start not in checked:
+                checked.add(start)
+                if _FLOW_ODDITY.match(text, start, end):
+                    return True
+            at = text.find(bracket, end)
+    return False
 
 
 def _block_scalar_at_end(text: str) -> bool:
-    """Whether the last block scalar (``|`` or ``>``) runs to the end of the text.
+    """Whether a block scalar (``|`` or ``>``) runs to the end of the text where
+    yaml_rs reads it otherwise: it keeps a line break that is not in the text
+    (``a: |\n  x`` gives ``"x\n"``) and reads an empty one at the end as ``"\n"``.
 
-    There yaml_rs keeps a line break that is not in the text (``a: |\n  x`` gives
-    ``"x\n"``, and ``a: |\n`` gives ``"\n"``); YAML, and the event reader, do not.
+    With a final line break, only an empty block at the very end differs: the
+    last line that is not blank is its header. Without one, every block scalar
+    that reaches the end does: read the lines backwards, as far as needed.
     """
-    last = None
-    for last in _BLOCK_HEADER.finditer(text):  # noqa: B007 - only the last one matters
-        pass
-    if last is None:
-        return False
-    start = text.rfind("\n", 0, last.start()) + 1
-    indent = len(text[start:]) - len(text[start:].lstrip(" "))
-    for line in text[last.end() :].split("\n")[1:]:
-        if line.strip() and len(line) - len(line.lstrip(" ")) <= indent:
+    lowest: int | None = None  # the smallest indentation of the lines below
+    end = len(text)
+    while end > 0:
+        start = text.rfind("\n", 0, end - 1) + 1 if end > 1 else 0
+        line = text[start:end].rstrip("\r\n")
+        end = start
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if (lowest is None or indent < lowest) and _BLOCK_HEADER.search(line):
+            return True
+        if text.endswith("\n"):
             return False
-    return True
+        lowest = indent if lowest is None else min(lowest, indent)
+        if lowest == 0:
+            return False
+    return False
 
 
 def read_fast(text: str) -> Any | None:
     """Data from yaml_rs when it can be trusted, else None (use ``read_events``)."""
-    if (
-        yaml_rs is None
-        or _FAST_PATH_DOUBT.search(text)
-        or _NON_PRINTABLE.search(text)
-        or _READERS_DIFFER.search(text)
-        or _DEEP_BLOCK.search(text)
-        or _block_scalar_at_end(text)
-    ):
+    if yaml_rs is None or _may_differ(text):
         return None
     try:
         data = yaml_rs.loads(
@@ -439,6 +463,6 @@ def read_fast(text: str) -> Any | None:
         )
     except Exception:  # any refusal: let the reference reader find and place it
         return None
-    if not isinstance(data, dict) or not _ordinary(data):
+    if not isinstance(data, dict):
         return None
     return data

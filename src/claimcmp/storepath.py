@@ -1,0 +1,71 @@
+"""Where a store is, and which files make it up (no parsing: cheap to import)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from .problems import StoreNotFoundError
+
+DEFAULT_STORE = Path("data") / "claims.yaml"
+STORE_ENV = "CLAIMCMP_STORE"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def find_store(explicit: str | os.PathLike[str] | None, env: Mapping[str, str], cwd: Path) -> Path:
+    """The store named by --store, else by CLAIMCMP_STORE, else data/claims.yaml upwards."""
+    named = explicit if explicit not in (None, "") else env.get(STORE_ENV) or None
+    if named is not None:
+        path = Path(named).expanduser()
+        if not path.is_absolute():
+            path = cwd / path
+        origin = "--store" if explicit not in (None, "") else STORE_ENV
+        try:
+            found = path.exists()
+            usable = path.is_dir() or path.is_file()
+        except (OSError, ValueError) as error:  # a name too long, a NUL
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            raise StoreNotFoundError(f"cannot use the store path given by {origin}: {reason}") from None
+        if not found:
+            raise StoreNotFoundError(f"{display(path, cwd)}: no such file or directory (from {origin})")
+        if not usable:  # a FIFO or a device would block or never end
+            raise StoreNotFoundError(f"{display(path, cwd)}: not a regular file or folder (from {origin})")
+        return path
+    for folder in (cwd, *cwd.parents):
+        candidate = folder / DEFAULT_STORE
+        if candidate.is_file():
+            return candidate
+    raise StoreNotFoundError(
+        f"no store found: no {DEFAULT_STORE} in {display(cwd, cwd)} or any folder above it; "
+        f"name one with --store PATH or {STORE_ENV}"
+    )
+
+
+def store_root(path: Path) -> Path:
+    """The folder every source text must stay inside (see the format page)."""
+    path = path.resolve()
+    return path.parent.parent if path.is_file() else path.parent
+
+
+def store_files(path: Path) -> list[Path]:
+    """The YAML files of a store: the file itself, or every YAML file below a folder."""
+    if not path.is_dir():
+        return [path]
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            file = Path(folder) / name
+            # Not a FIFO, socket or device (reading one would block); a broken link stays, to be reported.
+            if name.endswith(YAML_SUFFIXES) and (file.is_file() or not file.exists()):
+                found.append(file)
+    return sorted(found)
+
+
+def display(path: Path, cwd: Path) -> Path:
+    """A path as the user would write it: relative to the working folder."""
+    try:
+        return Path(os.path.relpath(path, cwd))
+    except ValueError:  # another drive on Windows
+        return path
