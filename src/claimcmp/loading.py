@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
 from .problems import Problem, StoreError
 from .quotes import SourceText
-from .schema import FIELDS, ITEMS, STORE_FILE
+from .schema import CLAIMS, FIELDS, ITEMS, STORE_FILE
 from .storepath import display, store_files, store_root
 from .suggest import closest_names
 from .yamlread import Loc, Marks, YamlProblem, read_events, read_fast
@@ -136,12 +136,9 @@ class _Checker:
         if not isinstance(data, dict):
             self.problems.append(file.problem((), _top_level_message(data)))
             return
+        file.data = None  # the raw data is not kept past its validation
         try:
-            parsed = STORE_FILE.validate_python(data)
-            items: dict[str, list[tuple[int, Any]]] = {
-                section: list(enumerate(map(_BUILD[section], parsed.get(section) or ())))
-                for section in _KINDS
-            }
+            items = _validate_whole(data)
         except ValidationError:
             if file.fast:
                 # Problems are always found in what the reference reader reads, so
@@ -276,7 +273,17 @@ class _Checker:
     # -- source texts and quotes -----------------------------------------------------
 
     def read_texts(self, store: Store, *, anchor_quotes: bool) -> None:
-        texts: dict[str, SourceText] = {}
+        """Read every source text and find each of its quotes in it.
+
+        One source at a time: its normalized text and word index are dropped
+        before the next one is read, so memory does not grow with the corpus.
+        """
+        quoted: dict[str, list[tuple[Claim, int]]] = {source_id: [] for source_id in store.sources}
+        if anchor_quotes:
+            for claim in store.claims.values():
+                for index, position in enumerate(claim.positions):
+                    if position.source in quoted:
+                        quoted[position.source].append((claim, index))
         for source_id, path in store.source_paths.items():
             file, loc = self.origins[("source", source_id)]
             if path is None:
@@ -289,27 +296,26 @@ class _Checker:
                     )
                 )
                 continue
-            text = self.read_source_text(store, source_id, path, file, (*loc, "file"))
-            if text is not None:
-                texts[source_id] = SourceText(text)
-        if not anchor_quotes:
-            return
-        for claim in store.claims.values():
-            for index, position in enumerate(claim.positions):
-                text = texts.get(position.source)
-                if text is None:
-                    continue
-                line = text.find(position.quote)
-                if line is not None:
-                    store.anchors[(claim.id, position.source)] = line
-                    continue
-                file, loc = self.origins[("claim", claim.id)]
-                self.problems.append(
-                    file.problem(
-                        (*loc, "positions", index, "quote"),
-                        self.missing_quote(position.quote, position.source, store, text),
-                    )
+            raw = self.read_source_text(store, source_id, path, file, (*loc, "file"))
+            if raw is not None:
+                self.anchor_quotes(store, source_id, SourceText(raw), quoted[source_id])
+
+    def anchor_quotes(
+        self, store: Store, source_id: str, text: SourceText, quoted: list[tuple[Claim, int]]
+    ) -> None:
+        for claim, index in quoted:
+            quote = claim.positions[index].quote
+            line = text.find(quote)
+            if line is not None:
+                store.anchors[(claim.id, source_id)] = line
+                continue
+            file, loc = self.origins[("claim", claim.id)]
+            self.problems.append(
+                file.problem(
+                    (*loc, "positions", index, "quote"),
+                    self.missing_quote(quote, source_id, store, text),
                 )
+            )
 
     def read_source_text(self, store: Store, source_id: str, path: Path, file: _File, loc: Loc) -> str | None:
         shown = self.shown(path)
@@ -403,6 +409,28 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+_CHUNK = 1000
+
+
+def _validate_whole(data: dict[str, Any]) -> dict[str, list[tuple[int, Any]]]:
+    """A valid file's items, typed; raises ValidationError at the first problem.
+
+    Claims are validated a thousand at a time, so that only one chunk of
+    validated dicts exists at once next to the raw data and the typed claims.
+    """
+    claims = data.get("claims")
+    parsed = STORE_FILE.validate_python({**data, "claims": []} if isinstance(claims, list) else data)
+    items: dict[str, list[tuple[int, Any]]] = {
+        section: list(enumerate(map(_BUILD[section], parsed.get(section) or ()))) for section in _KINDS
+    }
+    if isinstance(claims, list):
+        built = items["claims"]
+        for start in range(0, len(claims), _CHUNK):
+            chunk = CLAIMS.validate_python(claims[start : start + _CHUNK])
+            built.extend(enumerate(map(_claim, chunk), start))
+    return items
 
 
 def _top_level_message(data: Any) -> str:

@@ -120,6 +120,7 @@ class StoreFileInput(TypedDict):
 
 
 STORE_FILE = TypeAdapter(StoreFileInput)
+CLAIMS = TypeAdapter(list[ClaimInput])
 ITEMS: dict[str, TypeAdapter[Any]] = {
     "sources": TypeAdapter(SourceInput),
     "topics": TypeAdapter(TopicInput),
