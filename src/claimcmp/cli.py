@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .problems import ClaimcmpError, Problem, StoreError
+from .problems import ClaimcmpError, Problem, StoreError, StoreNotFoundError
 
 app = typer.Typer(
     name="claimcmp",
@@ -89,7 +89,10 @@ def load_checked():  # type: ignore[no-untyped-def]
     """The checked store (from the cache when unchanged), with every problem."""
     from .storepath import find_store
 
-    cwd = Path.cwd()
+    try:
+        cwd = Path.cwd()
+    except OSError:
+        raise StoreNotFoundError("the current folder no longer exists; cd to an existing one") from None
     path = find_store(options.store, os.environ, cwd)
     if options.use_cache:
         from .cache import cached_check

@@ -53,7 +53,16 @@ def store_files(path: Path) -> list[Path]:
     if not path.is_dir():
         return [path]
     found: list[Path] = []
-    for folder, dirs, files in os.walk(path):
+
+    def unreadable(error: OSError) -> None:
+        # A folder we cannot list would silently leave part of the store out.
+        where = error.filename or path
+        raise StoreNotFoundError(
+            f"{where}: cannot list this folder of the store ({error.strerror or error}); "
+            "the store would be incomplete"
+        )
+
+    for folder, dirs, files in os.walk(path, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
             file = Path(folder) / name
