@@ -258,3 +258,14 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert command in readme
     assert command in (root / ".ci" / "run").read_text(encoding="utf-8")
     assert ".venv/bin/claimcmp show " in readme
+
+
+def test_show_topic_stacks_claims_when_sources_do_not_fit(
+    runner: CliRunner, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    code, output = invoke(runner, "show", "incidents")
+    assert code == 0
+    assert "┃" not in output  # no table
+    assert "✘ refutes  alpha: “The peacekeepers did not prevent the capture of Parukh village”" in output
+    assert "sources not listed under a claim are silent on it" in output

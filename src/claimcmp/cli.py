@@ -235,7 +235,7 @@ def show(
     if format is Format.json:
         print_json(claims_json(store, claims))
     elif isinstance(item, Topic):
-        out.print(topic_table(store, topic_view(store, item)))
+        out.print(topic_table(store, topic_view(store, item), out.width))
     else:
         out.print(claim_view(store, item))
 

@@ -108,28 +108,58 @@ def claims_table(claims: Sequence[Claim]) -> Table:
     return table
 
 
-def topic_table(store: Store, view: TopicView) -> RenderableType:
+# The narrowest a source column may be before the side-by-side table stops
+# being readable; past that, a topic is shown claim by claim instead.
+SOURCE_COLUMN_MIN = 16
+CLAIM_COLUMN_MIN = 22
+
+
+def topic_table(store: Store, view: TopicView, width: int) -> RenderableType:
+    """The topic side by side (claims x sources), or stacked claim by claim when
+    the sources would not fit the width side by side."""
     title = Text(view.topic.title, style="bold")
     title.append(f"  ({view.topic.id})", style="dim")
-    table = Table(box=box.HEAVY_HEAD, show_lines=True, title=title, expand=True)
-    table.add_column("claim", ratio=2, min_width=20, overflow="fold")
-    for source in view.sources:
-        table.add_column(source_heading(source), ratio=2, min_width=12, overflow="fold")
-    for claim in view.claims:
-        table.add_row(claim_cell(claim), *(stance_cell(store, claim, s.id) for s in view.sources))
     parts: list[RenderableType] = []
     if view.topic.description:
         parts.append(Text(view.topic.description, style="italic"))
-    parts.append(table)
+    fits = CLAIM_COLUMN_MIN + SOURCE_COLUMN_MIN * len(view.sources) <= width
+    if fits:
+        table = Table(box=box.HEAVY_HEAD, show_lines=True, title=title, expand=True)
+        table.add_column("claim", ratio=2, min_width=20, overflow="fold")
+        for source in view.sources:
+            table.add_column(source_heading(source), ratio=2, min_width=12, overflow="fold")
+        for claim in view.claims:
+            table.add_row(claim_cell(claim), *(stance_cell(store, claim, s.id) for s in view.sources))
+        parts.append(table)
+    else:
+        parts.append(title)
+        parts.append(stacked_claims(view.claims))
     contested = sum(c.contested for c in view.claims)
+    legend = f"{SILENT} = silent" if fits else "sources not listed under a claim are silent on it"
     parts.append(
         Text(
-            f"{len(view.claims)} claim(s), {len(view.sources)} source(s), {contested} contested; "
-            f"{SILENT} = silent",
+            f"{len(view.claims)} claim(s), {len(view.sources)} source(s), {contested} contested; {legend}",
             style="dim",
         )
     )
     return Group(*parts)
+
+
+def stacked_claims(claims: Sequence[Claim]) -> Text:
+    """Claims one after another, each with its positions a line each."""
+    text = Text()
+    for claim in claims:
+        text.append("\n")
+        text.append_text(claim_cell(claim))
+        for stance in STANCES:
+            for position in claim.positions:
+                if position.stance == stance:
+                    text.append("\n  ")
+                    text.append_text(stance_label(stance))
+                    text.append(f"  {position.source}: ", style="bold")
+                    text.append(f"“{position.quote}”")
+        text.append("\n")
+    return text
 
 
 def claim_view(store: Store, claim: Claim) -> RenderableType:
