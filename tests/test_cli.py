@@ -267,5 +267,6 @@ def test_show_topic_stacks_claims_when_sources_do_not_fit(
     code, output = invoke(runner, "show", "incidents")
     assert code == 0
     assert "┃" not in output  # no table
-    assert "✘ refutes  alpha: “The peacekeepers did not prevent the capture of Parukh village”" in output
-    assert "sources not listed under a claim are silent on it" in output
+    flat = " ".join(output.split())
+    assert "✘ refutes alpha: “The peacekeepers did not prevent the capture of Parukh village”" in flat
+    assert "sources not listed under a claim are silent on it" in flat
