@@ -94,9 +94,9 @@ def topics_table(stats: Sequence[TopicStats]) -> Table:
 
 def claims_table(claims: Sequence[Claim]) -> Table:
     table = Table(box=box.SIMPLE_HEAVY, caption=f"{len(claims)} claim(s)")
-    table.add_column("claim", ratio=3, overflow="fold")
-    table.add_column("topic", style="dim", ratio=1)
-    table.add_column("positions", no_wrap=True)
+    table.add_column("claim", ratio=4, min_width=24, overflow="fold")
+    table.add_column("topic", style="dim", ratio=2, min_width=10, overflow="fold")
+    table.add_column("positions", ratio=3, min_width=14, overflow="fold")
     for claim in claims:
         marks = Text()
         for position in claim.positions:
