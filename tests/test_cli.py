@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,24 @@ def test_show_topic_stacks_claims_when_sources_do_not_fit(
     flat = " ".join(output.split())
     assert "✘ refutes alpha: “The peacekeepers did not prevent the capture of Parukh village”" in flat
     assert "sources not listed under a claim are silent on it" in flat
+
+
+def test_one_run_reports_the_quotes_of_an_invalid_claim_too(runner: CliRunner, make_store) -> None:
+    from conftest import STORE
+
+    broken = STORE.replace(
+        '        stance: supports\n        quote: "Peacekeepers',
+        '        stance: support\n        quote: "Peacekeepers',
+        1,
+    )
+    broken = broken.replace(
+        "did not prevent the capture of Parukh village", "did not prevent the capture of Paruk village"
+    )
+    make_store(broken)
+    code, output = invoke(runner, "check")
+    assert code == 1
+    assert "unknown stance 'support'; did you mean 'supports'?" in output
+    assert re.search(
+        r"data/claims\.yaml:\d+:16: quote not found in source 'alpha'.*line 8 \(9\d% similar\)", output
+    )
+    assert "2 error(s)" in output

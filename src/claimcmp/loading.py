@@ -57,6 +57,16 @@ class _File:
         return Problem(self.shown, line, column, message, "warning" if warning else "error")
 
 
+@dataclass(frozen=True, slots=True)
+class _QuoteJob:
+    """A quote to find in its source's text, and where to report it if absent."""
+
+    file: _File
+    loc: Loc
+    quote: str
+    anchor: tuple[str, str] | None  # (claim id, source id), None for a claim left out
+
+
 ReadBytes = Callable[[Path], bytes]
 
 
@@ -72,6 +82,8 @@ class _Checker:
     # are not reported again, and the topics their claims name count as used.
     broken: set[tuple[str, str]] = field(default_factory=set)
     broken_topic_refs: set[str] = field(default_factory=set)
+    # Quotes of claims that failed validation, by source id: checked all the same.
+    orphan_quotes: dict[str, list[_QuoteJob]] = field(default_factory=dict)
 
     def run(self, *, anchor_quotes: bool) -> CheckResult:
         files = store_files(self.path)
@@ -201,16 +213,27 @@ class _Checker:
                     items[section].append((index, _BUILD[section](adapter.validate_python(entry))))
                 except ValidationError as error:
                     self.report(file, (section, index), error)
-                    self.remember_broken(_KINDS[section], entry)
+                    self.remember_broken(_KINDS[section], entry, file, (section, index))
         return items
 
-    def remember_broken(self, kind: str, entry: Any) -> None:
+    def remember_broken(self, kind: str, entry: Any, file: _File, loc: Loc) -> None:
         if not isinstance(entry, dict):
             return
         if isinstance(entry.get("id"), str):
             self.broken.add((kind, entry["id"]))
-        if kind == "claim" and isinstance(entry.get("topic"), str):
+        if kind != "claim":
+            return
+        if isinstance(entry.get("topic"), str):
             self.broken_topic_refs.add(entry["topic"])
+        # The claim is left out, but its quotes are still checked, so that one
+        # run reports every problem.
+        positions = entry.get("positions")
+        for index, position in enumerate(positions if isinstance(positions, list) else ()):
+            if isinstance(position, dict):
+                source, quote = position.get("source"), position.get("quote")
+                if isinstance(source, str) and isinstance(quote, str) and quote.strip():
+                    job = _QuoteJob(file, (*loc, "positions", index, "quote"), quote, None)
+                    self.orphan_quotes.setdefault(source, []).append(job)
 
     def report(self, file: _File, base: Loc, error: ValidationError) -> None:
         for detail in error.errors(include_url=False, include_context=True, include_input=True):
@@ -278,12 +301,18 @@ class _Checker:
         One source at a time: its normalized text and word index are dropped
         before the next one is read, so memory does not grow with the corpus.
         """
-        quoted: dict[str, list[tuple[Claim, int]]] = {source_id: [] for source_id in store.sources}
+        quoted: dict[str, list[_QuoteJob]] = {source_id: [] for source_id in store.sources}
         if anchor_quotes:
             for claim in store.claims.values():
+                file, loc = self.origins[("claim", claim.id)]
                 for index, position in enumerate(claim.positions):
                     if position.source in quoted:
-                        quoted[position.source].append((claim, index))
+                        quote_loc = (*loc, "positions", index, "quote")
+                        job = _QuoteJob(file, quote_loc, position.quote, (claim.id, position.source))
+                        quoted[position.source].append(job)
+            for source_id, jobs in self.orphan_quotes.items():
+                if source_id in quoted:
+                    quoted[source_id].extend(jobs)
         for source_id, path in store.source_paths.items():
             file, loc = self.origins[("source", source_id)]
             if path is None:
@@ -300,22 +329,14 @@ class _Checker:
             if raw is not None:
                 self.anchor_quotes(store, source_id, SourceText(raw), quoted[source_id])
 
-    def anchor_quotes(
-        self, store: Store, source_id: str, text: SourceText, quoted: list[tuple[Claim, int]]
-    ) -> None:
-        for claim, index in quoted:
-            quote = claim.positions[index].quote
-            line = text.find(quote)
-            if line is not None:
-                store.anchors[(claim.id, source_id)] = line
-                continue
-            file, loc = self.origins[("claim", claim.id)]
-            self.problems.append(
-                file.problem(
-                    (*loc, "positions", index, "quote"),
-                    self.missing_quote(quote, source_id, store, text),
-                )
-            )
+    def anchor_quotes(self, store: Store, source_id: str, text: SourceText, jobs: list[_QuoteJob]) -> None:
+        for job in jobs:
+            line = text.find(job.quote)
+            if line is None:
+                message = self.missing_quote(job.quote, source_id, store, text)
+                self.problems.append(job.file.problem(job.loc, message))
+            elif job.anchor is not None:
+                store.anchors[job.anchor] = line
 
     def read_source_text(self, store: Store, source_id: str, path: Path, file: _File, loc: Loc) -> str | None:
         shown = self.shown(path)
