@@ -566,7 +566,6 @@ def _unknown(kind: str, name: str, known: list[str], section: str) -> str:
 
 
 _ITEM_KIND = {"sources": "source", "topics": "topic", "claims": "claim", "positions": "position"}
-_FIELDS = FIELDS
 _SLUG_HINT = "use lowercase letters a-z, digits and '-', '_' or '.'"
 
 
@@ -597,14 +596,14 @@ def describe_error(detail: Mapping[str, Any], loc: Loc) -> tuple[str, bool]:
     if kind == "missing":
         return f"{item} has no {field_name}, which is required", False
     if kind == "invalid_key":
-        allowed = _FIELDS.get(_item_kind(loc), [])
+        allowed = FIELDS.get(_item_kind(loc), [])
         return (
             f"a key must be text, not {_kind_of(value)}; put it in quotes if it is meant as text "
             f"(allowed keys: {', '.join(allowed)})",
             True,
         )
     if kind == "extra_forbidden":
-        allowed = _FIELDS.get(item, [])
+        allowed = FIELDS.get(item, [])
         message = f"unknown key {name!r} in {'the ' if item == 'top level' else 'a '}{item}"
         suggestions = closest_names(str(name), allowed)
         if suggestions:
