@@ -15,13 +15,16 @@ from collections.abc import Callable
 from enum import Enum
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
 
 from . import __version__
 from .problems import ClaimcmpError, Problem, StoreError, StoreNotFoundError
+
+if TYPE_CHECKING:
+    from .models import CheckResult, Store
 
 app = typer.Typer(
     name="claimcmp",
@@ -85,7 +88,7 @@ def print_problems(problems: list[Problem], *, to: Console, errors_only: bool = 
         to.print(problem_line(problem), soft_wrap=True)
 
 
-def load_checked():  # type: ignore[no-untyped-def]
+def load_checked() -> CheckResult:
     """The checked store (from the cache when unchanged), with every problem."""
     from .storepath import find_store
 
@@ -103,7 +106,7 @@ def load_checked():  # type: ignore[no-untyped-def]
     return check_store(path, cwd=cwd)
 
 
-def load():  # type: ignore[no-untyped-def]
+def load() -> Store:
     """The store, or StoreError if it has errors."""
     result = load_checked()
     if result.errors:

@@ -49,7 +49,7 @@ def claim_cell(claim: Claim, *, show_topic: bool = False) -> Text:
     return cell
 
 
-def stance_cell(store: Store, claim: Claim, source_id: str) -> Text:
+def stance_cell(claim: Claim, source_id: str) -> Text:
     for position in claim.positions:
         if position.source == source_id:
             cell = stance_label(position.stance)
@@ -129,7 +129,7 @@ def topic_table(store: Store, view: TopicView, width: int) -> RenderableType:
         for source in view.sources:
             table.add_column(source_heading(source), ratio=2, min_width=12, overflow="fold")
         for claim in view.claims:
-            table.add_row(claim_cell(claim), *(stance_cell(store, claim, s.id) for s in view.sources))
+            table.add_row(claim_cell(claim), *(stance_cell(claim, s.id) for s in view.sources))
         parts.append(table)
     else:
         parts.append(title)

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, PlainValidator, StringConstraints, TypeAdapter
+from pydantic import ConfigDict, Field, PlainValidator, StringConstraints, TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
 SLUG_PATTERN = r"^[a-z0-9._-]+$"
@@ -121,6 +121,18 @@ class StoreFileInput(TypedDict):
 
 STORE_FILE = TypeAdapter(StoreFileInput)
 CLAIMS = TypeAdapter(list[ClaimInput])
+
+
+def is_valid_store_file(data: Any) -> bool:
+    """Whether ``data`` is a valid store file: the only data the loader takes
+    from the fast YAML reader as it is (anything else is read again)."""
+    try:
+        STORE_FILE.validate_python(data)
+    except ValidationError:
+        return False
+    return True
+
+
 ITEMS: dict[str, TypeAdapter[Any]] = {
     "sources": TypeAdapter(SourceInput),
     "topics": TypeAdapter(TopicInput),
