@@ -62,3 +62,21 @@ def test_a_corrupt_entry_is_a_miss(runner: CliRunner, store: Path, tmp_path: Pat
         entry.write_bytes(b"not marshal data")
     code, output = invoke(runner, "check")
     assert code == 0 and "valid:" in output
+
+
+def test_an_upgraded_library_is_a_miss(
+    runner: CliRunner, store: Path, tmp_path: Path, monkeypatch
+) -> None:
+    # Cached problems hold PyYAML's and pydantic's wording: a new version of either
+    # must not be served the old one's messages.
+    from claimcmp import cache
+
+    invoke(runner, "check")
+    assert len(_entries(tmp_path)) == 1
+    real = cache._library_versions()
+    assert any(name.startswith("pyyaml-") for name in real)
+    monkeypatch.setattr(
+        cache, "_library_versions", lambda: [n.replace("pyyaml-", "pyyaml-99.") for n in real]
+    )
+    invoke(runner, "check")
+    assert len(_entries(tmp_path)) == 2

@@ -166,9 +166,12 @@ def test_second_document_is_refused(runner: CliRunner, make_store) -> None:
 @pytest.mark.parametrize("opening", ["[", "{a: ", "- "])
 def test_deep_nesting_is_refused_fast(runner: CliRunner, make_store, opening: str) -> None:
     make_store(opening * 100_000)
-    code, output = hostile(runner, "check")
+    code, output = hostile(runner, "check")  # hostile() also asserts: fast, no traceback
     assert code == 1
-    assert re.search(r"data/claims\.yaml:1:\d+: nesting deeper than 64 levels", output)
+    # Which reader stops it first, and in whose words, depends on the PyYAML
+    # version (6.0.4 has its own depth limit): assert the behaviour, a located
+    # error on line 1 that speaks of nesting depth.
+    assert re.search(r"^data/claims\.yaml:1:\d+: .*nesting.*(deep|depth)", output, re.MULTILINE), output
 
 
 def test_yaml_file_not_utf8(runner: CliRunner, make_store) -> None:
