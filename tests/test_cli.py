@@ -128,6 +128,7 @@ def test_list_table_and_json_shape(runner: CliRunner, store: Path) -> None:
         "stance": "refutes",
         "quote": "The peacekeepers did not prevent the capture of Parukh village",
         "note": "hyphen at a line end in the text",
+        "inferred": False,
         "line": 8,
     }
 

@@ -238,7 +238,7 @@ def test_unknown_key_did_you_mean(runner: CliRunner, make_store) -> None:
     assert code == 1
     assert (
         "data/claims.yaml:45:9: unknown key 'stnace' in a position; did you mean 'stance'? "
-        "(allowed: source, stance, quote, note)" in output
+        "(allowed: source, stance, quote, note, inferred)" in output
     )
     assert "data/claims.yaml:44:9: position has no 'stance', which is required" in output
 

@@ -214,6 +214,7 @@ def claim_json(store: Store, claim: Claim) -> dict[str, Any]:
                 "stance": p.stance,
                 "quote": p.quote,
                 "note": p.note,
+                "inferred": p.inferred,
                 "line": store.anchors.get((claim.id, p.source)),
             }
             for p in claim.positions

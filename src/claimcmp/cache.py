@@ -31,7 +31,7 @@ from .storepath import store_files
 
 CACHE_ENV = "CLAIMCMP_CACHE_DIR"
 KEEP_ENTRIES = 16
-_FORMAT = b"claimcmp-cache-2"
+_FORMAT = b"claimcmp-cache-3"
 
 
 def cache_dir(env: Mapping[str, str]) -> Path:
@@ -143,7 +143,10 @@ def encode(result: CheckResult) -> tuple[Any, ...]:
         [(*c[:4], c.tags, c.note, [tuple(p) for p in c.positions]) for c in store.claims.values()],
         {k: (str(v) if v is not None else None) for k, v in store.source_paths.items()},
         store.anchors,
-        [(str(p.path) if p.path else None, p.line, p.column, p.message, p.severity) for p in result.problems],
+        [
+            (str(p.path) if p.path else None, p.line, p.column, p.message, p.severity, p.code, p.claim, p.source)
+            for p in result.problems
+        ],
     )
 
 
@@ -153,7 +156,7 @@ def decode(encoded: tuple[Any, ...]) -> CheckResult:
     store = Store(
         root=Path(root),
         files=[Path(f) for f in files],
-        sources={s[0]: Source._make(s) for s in sources},
+        sources={s[0]: Source(*s[:9], tuple(s[9])) for s in sources},
         topics={t[0]: Topic._make(t) for t in topics},
         claims={c[0]: Claim(c[0], c[1], c[2], c[3], c[4], c[5], tuple(map(position, c[6]))) for c in claims},
         source_paths={k: (Path(v) if v is not None else None) for k, v in paths.items()},
@@ -161,7 +164,7 @@ def decode(encoded: tuple[Any, ...]) -> CheckResult:
     )
     return CheckResult(
         store,
-        [Problem(Path(p[0]) if p[0] else None, p[1], p[2], p[3], p[4]) for p in problems],
+        [Problem(Path(p[0]) if p[0] else None, *p[1:]) for p in problems],
     )
 
 

@@ -473,6 +473,7 @@ def _source(item: dict[str, Any]) -> Source:
         get("file"),
         get("perspective"),
         get("note"),
+        tuple(get("based_on") or ()),
     )
 
 
@@ -489,7 +490,10 @@ def _claim(item: dict[str, Any]) -> Claim:
         get("date"),
         tuple(get("tags") or ()),
         get("note"),
-        tuple(Position(p["source"], p["stance"], p["quote"], p.get("note")) for p in item["positions"]),
+        tuple(
+            Position(p["source"], p["stance"], p["quote"], p.get("note"), bool(p.get("inferred")))
+            for p in item["positions"]
+        ),
     )
 
 

@@ -26,6 +26,7 @@ class Source(NamedTuple):
     file: str | None = None  # as written in the store, relative to its YAML file
     perspective: str | None = None
     note: str | None = None
+    based_on: tuple[str, ...] = ()  # ids of the sources this one draws on
 
 
 class Topic(NamedTuple):
@@ -40,6 +41,8 @@ class Position(NamedTuple):
     stance: str  # one of STANCES
     quote: str
     note: str | None = None
+    # The stance follows from the quote only with the source's wider argument.
+    inferred: bool = False
 
 
 class Claim(NamedTuple):

@@ -21,6 +21,9 @@ class Problem:
     column: int | None
     message: str
     severity: Severity = "error"
+    code: str = "invalid"  # a stable kebab-case name of the kind of problem (docs/checks.md)
+    claim: str | None = None  # the claim the problem concerns, if one
+    source: str | None = None  # the source the problem concerns, if one
 
     def location(self) -> str:
         if self.path is None:

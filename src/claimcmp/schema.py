@@ -82,6 +82,7 @@ class SourceInput(TypedDict):
     file: NotRequired[Text | None]
     perspective: NotRequired[Text | None]
     note: NotRequired[Text | None]
+    based_on: NotRequired[list[Slug] | None]
 
 
 class TopicInput(TypedDict):
@@ -98,6 +99,7 @@ class PositionInput(TypedDict):
     stance: StanceName
     quote: Text
     note: NotRequired[Text | None]
+    inferred: NotRequired[bool | None]
 
 
 class ClaimInput(TypedDict):
