@@ -22,6 +22,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Mapping
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +145,7 @@ def encode(result: CheckResult) -> tuple[Any, ...]:
         {k: (str(v) if v is not None else None) for k, v in store.source_paths.items()},
         store.anchors,
         [
-            (str(p.path) if p.path else None, p.line, p.column, p.message, p.severity, p.code, p.claim, p.source)
+            (str(p.path) if p.path else None, *astuple(p)[1:])
             for p in result.problems
         ],
     )
