@@ -9,6 +9,7 @@ file, line and column of the YAML node at fault.
 from __future__ import annotations
 
 import gc
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -361,6 +362,10 @@ class _Checker:
                 )
             )
             return None
+        refusal = _hidden_part(path, real, store.root)
+        if refusal is not None:
+            self.problems.append(file.problem(loc, f"source {source_id!r}: {shown} {refusal}"))
+            return None
         if not exists:
             self.problems.append(
                 file.problem(
@@ -370,6 +375,10 @@ class _Checker:
             return None
         if not regular:
             self.problems.append(file.problem(loc, f"source {source_id!r}: {shown} is not a regular file"))
+            return None
+        refusal = _refused_text_file(path, real, store)
+        if refusal is not None:
+            self.problems.append(file.problem(loc, f"source {source_id!r}: {shown} {refusal}"))
             return None
         errors: list[Problem] = []
         text = _read_text(real, shown, errors, self.read_bytes)
@@ -506,6 +515,43 @@ def _problem_order(problem: Problem) -> tuple[str, int, int]:
 
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
+
+
+TEXT_SUFFIXES = (".txt", ".md")
+
+
+def _hidden_part(path: Path, real: Path, root: Path) -> str | None:
+    """Why a source's text path may not even be looked at, or None.
+
+    A store someone sends you must not make claimcmp read or print your other
+    files: besides staying inside the root, a text is never a hidden file or in
+    a hidden folder (``.ssh/``, ``.env``, ``.git/``). Both the path as written
+    (links not followed) and where it leads count. Checked before existence,
+    so a store cannot even probe which hidden files exist.
+    """
+    for candidate in (Path(os.path.normpath(path)), real):
+        try:
+            below = candidate.relative_to(root).parts
+        except ValueError:
+            continue
+        hidden = [part for part in below if part.startswith(".")]
+        if hidden:
+            return (
+                f"is in a hidden file or folder ({hidden[0]!r}); refused: a source text may not be "
+                "a hidden file or lie in a hidden folder"
+            )
+    return None
+
+
+def _refused_text_file(path: Path, real: Path, store: Store) -> str | None:
+    """Why an existing regular file may not be read as a source text, or None:
+    only ``.txt`` and ``.md`` files (as named and where a link leads), and
+    never one of the store's own YAML files."""
+    if real.suffix.lower() not in TEXT_SUFFIXES or path.suffix.lower() not in TEXT_SUFFIXES:
+        return "is not a .txt or .md file; refused: a source text must be a plain-text file ending in .txt or .md"
+    if any(str(real) == os.path.realpath(store_file) for store_file in store.files):
+        return "is a file of the store itself; refused: name the source's own plain-text copy"
+    return None
 
 
 def _read_text(path: Path, shown: Path, problems: list[Problem], read_bytes: ReadBytes) -> str | None:

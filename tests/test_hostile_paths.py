@@ -1,0 +1,104 @@
+"""A store someone sends you cannot make claimcmp read or print your other files.
+
+Beyond staying inside the root (tests/test_hardening.py), a source text is
+never hidden or in a hidden folder, never anything but .txt or .md, never
+anything but a regular file, and never a file of the store itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_hardening import check, edited, project
+from typer.testing import CliRunner
+
+from conftest import GAMMA, STORE
+
+KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n"
+
+
+def _home_with_downloads(tmp_path: Path, file_line: str) -> Path:
+    """~/Downloads/claims.yaml: the store's root is the home folder itself."""
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_rsa").write_text(KEY, encoding="utf-8")
+    (home / ".env").write_text("TOKEN=hunter2\n", encoding="utf-8")
+    (home / "Downloads").mkdir()
+    (home / "seeds").mkdir()
+    for name, text in (("alpha.txt", "x"), ("beta.txt", "y"), ("gamma.txt", GAMMA)):
+        (home / "seeds" / name).write_text(text, encoding="utf-8")
+    store = home / "Downloads" / "claims.yaml"
+    store.write_text(edited("file: ../seeds/gamma.txt", file_line), encoding="utf-8")
+    return store
+
+
+@pytest.mark.parametrize(
+    ("file_line", "part"),
+    [
+        ("file: ../.ssh/id_rsa", "'.ssh'"),
+        ("file: ../.ssh/missing.txt", "'.ssh'"),  # refused before existence: no probing
+        ("file: ../.env", "'.env'"),
+        ("file: ../seeds/../.ssh/id_rsa", "'.ssh'"),
+    ],
+)
+def test_hidden_files_below_the_root_are_refused(
+    runner: CliRunner, tmp_path: Path, file_line: str, part: str
+) -> None:
+    store = _home_with_downloads(tmp_path, file_line)
+    code, output = check(runner, store)
+    assert code == 1
+    assert "source 'gamma': " in output and f"is in a hidden file or folder ({part}); refused" in output
+    assert "OPENSSH" not in output and "b3BlbnNz" not in output and "hunter2" not in output
+    for command in (("show", "five-year-term"), ("export", "--markdown"), ("export", "--json")):
+        code, output = check(runner, store, *command)
+        assert code == 1 and "b3BlbnNz" not in output and "hunter2" not in output
+
+
+def test_a_link_into_a_hidden_folder_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    store = project(tmp_path, STORE)
+    root = store.parent.parent
+    (root / ".secrets").mkdir()
+    (root / ".secrets" / "gamma.txt").write_text(GAMMA, encoding="utf-8")
+    link = root / "seeds" / "gamma.txt"
+    link.unlink()
+    link.symlink_to(root / ".secrets" / "gamma.txt")
+    code, output = check(runner, store)
+    assert code == 1
+    assert "source 'gamma': project/seeds/gamma.txt is in a hidden file or folder ('.secrets'); refused" in output
+
+
+@pytest.mark.parametrize("name", ["notes.key", "gamma", "gamma.txt.bak"])
+def test_only_txt_and_md_files_are_texts(runner: CliRunner, tmp_path: Path, name: str) -> None:
+    store = project(tmp_path, edited("file: ../seeds/gamma.txt", f"file: ../seeds/{name}"))
+    (store.parent.parent / "seeds" / name).write_text(GAMMA, encoding="utf-8")
+    code, output = check(runner, store)
+    assert code == 1
+    assert f"source 'gamma': project/seeds/{name} is not a .txt or .md file; refused" in output
+
+
+def test_a_link_with_a_txt_name_to_another_kind_of_file_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    store = project(tmp_path, STORE)
+    seeds = store.parent.parent / "seeds"
+    (seeds / "gamma.conf").write_text(GAMMA, encoding="utf-8")
+    (seeds / "gamma.txt").unlink()
+    (seeds / "gamma.txt").symlink_to(seeds / "gamma.conf")
+    code, output = check(runner, store)
+    assert code == 1 and "is not a .txt or .md file; refused" in output
+
+
+def test_md_texts_are_read(runner: CliRunner, tmp_path: Path) -> None:
+    store = project(tmp_path, edited("file: ../seeds/gamma.txt", "file: ../seeds/gamma.md"))
+    (store.parent.parent / "seeds" / "gamma.md").write_text(GAMMA, encoding="utf-8")
+    code, output = check(runner, store)
+    assert code == 0, output
+
+
+def test_a_file_of_the_store_itself_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    # A store file named .md (given with --store) must not double as a source text.
+    store = project(tmp_path, edited("file: ../seeds/gamma.txt", "file: store.md"))
+    renamed = store.with_name("store.md")
+    store.rename(renamed)
+    code, output = check(runner, renamed)
+    assert code == 1
+    assert "source 'gamma': project/data/store.md is a file of the store itself; refused" in output
