@@ -65,7 +65,10 @@ def test_a_link_into_a_hidden_folder_is_refused(runner: CliRunner, tmp_path: Pat
     link.symlink_to(root / ".secrets" / "gamma.txt")
     code, output = check(runner, store)
     assert code == 1
-    assert "source 'gamma': project/seeds/gamma.txt is in a hidden file or folder ('.secrets'); refused" in output
+    assert (
+        "source 'gamma': project/seeds/gamma.txt is in a hidden file or folder ('.secrets'); refused"
+        in output
+    )
 
 
 @pytest.mark.parametrize("name", ["notes.key", "gamma", "gamma.txt.bak"])

@@ -548,7 +548,7 @@ def _refused_text_file(path: Path, real: Path, store: Store) -> str | None:
     only ``.txt`` and ``.md`` files (as named and where a link leads), and
     never one of the store's own YAML files."""
     if real.suffix.lower() not in TEXT_SUFFIXES or path.suffix.lower() not in TEXT_SUFFIXES:
-        return "is not a .txt or .md file; refused: a source text must be a plain-text file ending in .txt or .md"
+        return "is not a .txt or .md file; refused: a source text must be a plain-text .txt or .md file"
     if any(str(real) == os.path.realpath(store_file) for store_file in store.files):
         return "is a file of the store itself; refused: name the source's own plain-text copy"
     return None
