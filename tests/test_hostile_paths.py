@@ -105,3 +105,23 @@ def test_a_file_of_the_store_itself_is_refused(runner: CliRunner, tmp_path: Path
     code, output = check(runner, renamed)
     assert code == 1
     assert "source 'gamma': project/data/store.md is a file of the store itself; refused" in output
+
+
+@pytest.mark.parametrize("where", ["--store", "CLAIMCMP_STORE", "CLAIMCMP_CACHE_DIR"])
+def test_a_home_folder_of_no_user_is_an_error_not_a_traceback(
+    runner: CliRunner, store: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    from test_hardening import hostile
+
+    named = "~nosuchuser-claimcmp/claims.yaml"
+    args = ["check"]
+    if where == "--store":
+        args = ["--store", named, "check"]
+    else:
+        monkeypatch.setenv(where, named)
+    code, output = hostile(runner, *args)
+    assert code == 1
+    assert (
+        f"error: {named}: cannot expand '~': no user 'nosuchuser-claimcmp' on this machine (from {where})"
+        in output
+    )

@@ -28,7 +28,7 @@ from typing import Any
 
 from .models import CheckResult, Claim, Position, Source, Store, Topic
 from .problems import Problem
-from .storepath import store_files
+from .storepath import expand_home, store_files
 
 CACHE_ENV = "CLAIMCMP_CACHE_DIR"
 KEEP_ENTRIES = 16
@@ -37,8 +37,8 @@ _FORMAT = b"claimcmp-cache-3"
 
 def cache_dir(env: Mapping[str, str]) -> Path:
     if env.get(CACHE_ENV):
-        return Path(env[CACHE_ENV]).expanduser()
-    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return expand_home(env[CACHE_ENV], CACHE_ENV)
+    base = env.get("XDG_CACHE_HOME") or str(expand_home("~", "the home folder") / ".cache")
     return Path(base) / "claimcmp"
 
 

@@ -17,10 +17,10 @@ def find_store(explicit: str | os.PathLike[str] | None, env: Mapping[str, str], 
     """The store named by --store, else by CLAIMCMP_STORE, else data/claims.yaml upwards."""
     named = explicit if explicit not in (None, "") else env.get(STORE_ENV) or None
     if named is not None:
-        path = Path(named).expanduser()
+        origin = "--store" if explicit not in (None, "") else STORE_ENV
+        path = expand_home(str(named), origin)
         if not path.is_absolute():
             path = cwd / path
-        origin = "--store" if explicit not in (None, "") else STORE_ENV
         try:
             found = path.exists()
             usable = path.is_dir() or path.is_file()
@@ -40,6 +40,17 @@ def find_store(explicit: str | os.PathLike[str] | None, env: Mapping[str, str], 
         f"no store found: no {DEFAULT_STORE} in {display(cwd, cwd)} or any folder above it; "
         f"name one with --store PATH or {STORE_ENV}"
     )
+
+
+def expand_home(named: str, origin: str) -> Path:
+    """``named`` with a leading ``~`` or ``~user`` expanded, as a shell would;
+    a user or home folder that does not exist is the user's error, not a crash."""
+    try:
+        return Path(named).expanduser()
+    except RuntimeError:  # no such user, or no HOME to expand a bare ~
+        user = named[1:].split("/", 1)[0]
+        who = f"no user {user!r} on this machine" if user else "no home folder is known (HOME is not set)"
+        raise StoreNotFoundError(f"{named}: cannot expand '~': {who} (from {origin})") from None
 
 
 def store_root(path: Path) -> Path:
