@@ -125,3 +125,25 @@ def test_a_home_folder_of_no_user_is_an_error_not_a_traceback(
         f"error: {named}: cannot expand '~': no user 'nosuchuser-claimcmp' on this machine (from {where})"
         in output
     )
+
+
+@pytest.mark.parametrize("through_link", [False, True])
+def test_export_never_replaces_a_special_file(
+    runner: CliRunner, store: Path, tmp_path: Path, through_link: bool
+) -> None:
+    import os
+    import stat
+
+    from test_hardening import hostile
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    target = fifo
+    if through_link:
+        target = tmp_path / "link.md"
+        target.symlink_to(fifo)
+    code, output = hostile(runner, "export", "--markdown", "-o", str(target))
+    assert code == 1
+    assert f"error: {target}: is not a regular file (a pipe, device or socket)" in output.replace("\n", "")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still the pipe, not a regular file
+    assert not list(tmp_path.glob("*.tmp"))

@@ -25,6 +25,13 @@ def write_atomically(path: Path, content: str, protected: Iterable[Path]) -> Non
             )
     if target.is_dir():
         raise OutputError(f"{path}: is a directory; give a file name")
+    if target.exists() and not target.is_file():
+        # Renaming over a FIFO, a device or a socket would replace it (as root,
+        # even /dev/null): only a new path or a regular file is written.
+        raise OutputError(
+            f"{path}: is not a regular file (a pipe, device or socket); "
+            "write to a new file or a regular one, or omit -o to print"
+        )
     folder = target.parent
     if not folder.is_dir():
         raise OutputError(f"{path}: folder {folder} does not exist")
