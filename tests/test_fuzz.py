@@ -109,6 +109,10 @@ def test_mutators_are_reproducible() -> None:
         "a: {x: 1, y: >z}\n",  # a plain scalar starting with '>' in a flow mapping
         "a: [x, |y]\n",
         "a:\n" + "- " * 100_000 + "x\n",  # made yaml_rs overflow its stack (a segfault)
+        "topics:\n-\tid: a\n  title: x\n",  # a tab after a block indicator
+        "topics:\n  - id: a\n    title: x\r\t\r",  # a tab after a CR-only line break
+        'topics:\n  - id: a\n    title: "\\ud83d\\ude00"\n',  # yaml_rs paired two surrogate escapes
+        "topics:\n  - id: a\n    title: x\nversion: 0x" + "f" * 5000 + "\n",  # readable, not printable
     ],
 )
 def test_the_readers_agree_on_what_the_campaign_found(text: str) -> None:

@@ -147,3 +147,16 @@ def test_export_never_replaces_a_special_file(
     assert f"error: {target}: is not a regular file (a pipe, device or socket)" in output.replace("\n", "")
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still the pipe, not a regular file
     assert not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.parametrize(("prefix", "digits"), [("0x", "f"), ("0o", "7"), ("", "9")])
+def test_a_number_too_long_to_print_is_our_message(
+    runner: CliRunner, make_store, prefix: str, digits: str
+) -> None:
+    from test_hardening import hostile
+
+    make_store(STORE + f"version: {prefix}{digits * 5000}\n")
+    code, output = hostile(runner, "check")
+    assert code == 1
+    assert f"a number of {5000 + len(prefix):,} digits is too long; put it in quotes" in output
+    assert "4300" not in output and "set_int_max_str_digits" not in output

@@ -173,6 +173,11 @@ JUNK = [
     "'unterminated",
     '"unterminated',
     '"\\x00\\u202e\\ud800"',
+    '"\\ud83d\\ude00"',  # a pair of surrogate escapes
+    "\r\t",  # a tab after a CR-only line break
+    "-\t",  # a tab after a block indicator
+    "0o" + "7" * 5000,
+    "0x" + "f" * 5000,
     "\t",
     "\u00a0",
     "\u202e",

@@ -101,6 +101,9 @@ _STANDARD_TAGS = {
 }
 
 
+MAX_NUMBER_DIGITS = 4300  # Python's default int-to-text limit
+
+
 def resolve_plain(value: str) -> Any:
     """The value of a plain (unquoted) scalar under the YAML 1.2 core schema."""
     if value in _CORE_NULL:
@@ -109,6 +112,12 @@ def resolve_plain(value: str) -> Any:
         return True
     if value in _CORE_FALSE:
         return False
+    if len(value) > MAX_NUMBER_DIGITS and (
+        _CORE_INT.match(value) or _CORE_OCT.match(value) or _CORE_HEX.match(value)
+    ):
+        # Python reads a long hex or octal number but cannot print it (4,300 digits at
+        # most), and a long decimal one not at all: refuse them alike, with our words.
+        raise ValueError("too many digits")
     if _CORE_INT.match(value):
         return int(value.replace("_", ""))
     if _CORE_OCT.match(value):
@@ -364,7 +373,12 @@ _SPECIAL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef\xbb\xbf|\x
 # reads a recursive alias as null), where a node may start.
 _PROPERTY_START = frozenset(" \t\r\n[]{},:?-")
 # A tab at the start of a line, even a blank one (only the event reader refuses it).
-_LEADING_TAB = re.compile(r"^ *\t", re.MULTILINE)
+# A tab in a line's indentation, also after block indicators ("-\tid: a") and
+# after a CR-only line break (the event reader breaks lines at a lone CR).
+_LEADING_TAB = re.compile(r"(?:^|\r)[ ?:-]*\t", re.MULTILINE)
+# A \u or \U escape of a UTF-16 surrogate: the event reader refuses it, yaml_rs
+# pairs two of them into one character.
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 # An empty key (": value") or a plain scalar that starts with ':'. (The pattern
 # starts with a literal, which the regex engine finds at memchr speed.)
 _BARE_COLON = re.compile(r":(?<=[ \t\[{,\n]:)")
@@ -396,6 +410,8 @@ def _may_differ(text: str) -> bool:
     if text.startswith(("---", "...")) or "\n---" in text or "\n..." in text:
         return True
     if "\t" in text and _LEADING_TAB.search(text):
+        return True
+    if "\\" in text and _SURROGATE_ESCAPE.search(text):
         return True
     if text.startswith(":") or _BARE_COLON.search(text):
         return True
