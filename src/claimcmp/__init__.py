@@ -1,3 +1,85 @@
-"""claimcmp: compare what several sources say, claim by claim, with verbatim quotes."""
+"""claimcmp: compare what several sources say, claim by claim, with verbatim quotes.
+
+The library API (see docs/api.md)::
+
+    import claimcmp
+    store = claimcmp.load("data/claims.yaml")
+    for claim in claimcmp.contradictions(store):
+        print(claim.id, claim.sources_with("supports"), claim.sources_with("refutes"))
+
+Names are imported on first use, so that ``import claimcmp`` stays cheap for the
+command line.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# public name -> (module, attribute)
+_EXPORTS: dict[str, tuple[str, str]] = {
+    "find": ("api", "find"),
+    "check": ("api", "check"),
+    "load": ("api", "load"),
+    "Store": ("models", "Store"),
+    "Source": ("models", "Source"),
+    "Topic": ("models", "Topic"),
+    "Claim": ("models", "Claim"),
+    "Position": ("models", "Position"),
+    "CheckResult": ("models", "CheckResult"),
+    "STANCES": ("models", "STANCES"),
+    "Problem": ("problems", "Problem"),
+    "ClaimcmpError": ("problems", "ClaimcmpError"),
+    "StoreError": ("problems", "StoreError"),
+    "contradictions": ("analysis", "find_contradictions"),
+    "agreement": ("rules", "agreement"),
+    "consensus": ("rules", "consensus"),
+    "independent": ("rules", "independent"),
+    "is_anachronistic": ("rules", "is_anachronistic"),
+}
+
+# Spelled out (not built from _EXPORTS) so that linters and type checkers see it.
+__all__ = [
+    "STANCES",
+    "CheckResult",
+    "Claim",
+    "ClaimcmpError",
+    "Position",
+    "Problem",
+    "Source",
+    "Store",
+    "StoreError",
+    "Topic",
+    "__version__",
+    "agreement",
+    "check",
+    "consensus",
+    "contradictions",
+    "find",
+    "independent",
+    "is_anachronistic",
+    "load",
+]
+
+if TYPE_CHECKING:
+    from .analysis import find_contradictions as contradictions
+    from .api import check, find, load
+    from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
+    from .problems import ClaimcmpError, Problem, StoreError
+    from .rules import agreement, consensus, independent, is_anachronistic
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'claimcmp' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module}", __name__), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .problems import ClaimcmpError, Problem, StoreError, StoreNotFoundError
+from .problems import ClaimcmpError, Problem, StoreError
 
 if TYPE_CHECKING:
     from .models import CheckResult, Store
@@ -90,20 +90,9 @@ def print_problems(problems: list[Problem], *, to: Console, errors_only: bool = 
 
 def load_checked() -> CheckResult:
     """The checked store (from the cache when unchanged), with every problem."""
-    from .storepath import find_store
+    from .api import check
 
-    try:
-        cwd = Path.cwd()
-    except OSError:
-        raise StoreNotFoundError("the current folder no longer exists; cd to an existing one") from None
-    path = find_store(options.store, os.environ, cwd)
-    if options.use_cache:
-        from .cache import cached_check
-
-        return cached_check(path, cwd=cwd, env=os.environ)
-    from .loading import check_store
-
-    return check_store(path, cwd=cwd)
+    return check(options.store, cache=options.use_cache)
 
 
 def load() -> Store:

@@ -1,0 +1,78 @@
+"""The library's front door: find, check and load a store.
+
+The command line is one client of these functions; a notebook or a script is
+another. They never print and never exit: problems come back as ``Problem``
+values, and a store that cannot be used raises ``StoreError``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from .models import CheckResult, Store
+from .problems import StoreError, StoreNotFoundError
+from .storepath import find_store
+
+StorePath = str | os.PathLike[str]
+
+
+def _cwd(cwd: StorePath | None) -> Path:
+    if cwd is not None:
+        return Path(cwd)
+    try:
+        return Path.cwd()
+    except OSError:
+        raise StoreNotFoundError("the current folder no longer exists; cd to an existing one") from None
+
+
+def find(
+    store: StorePath | None = None, *, cwd: StorePath | None = None, env: Mapping[str, str] | None = None
+) -> Path:
+    """Where the store is: ``store`` if given, else ``$CLAIMCMP_STORE``, else
+    ``data/claims.yaml`` in ``cwd`` or the nearest folder above it."""
+    return find_store(store, os.environ if env is None else env, _cwd(cwd))
+
+
+def check(
+    store: StorePath | None = None,
+    *,
+    cache: bool = True,
+    cwd: StorePath | None = None,
+    env: Mapping[str, str] | None = None,
+) -> CheckResult:
+    """Every problem of the store, and the store as far as it is valid.
+
+    With ``cache`` (the default) an unchanged store is read back from the cache
+    folder (``$CLAIMCMP_CACHE_DIR``, else ``$XDG_CACHE_HOME/claimcmp``).
+    """
+    environment = os.environ if env is None else env
+    folder = _cwd(cwd)
+    path = find_store(store, environment, folder)
+    if cache:
+        from .cache import cached_check
+
+        return cached_check(path, cwd=folder, env=environment)
+    from .loading import check_store
+
+    return check_store(path, cwd=folder)
+
+
+def load(
+    store: StorePath | None = None,
+    *,
+    cache: bool = True,
+    check: bool = True,
+    cwd: StorePath | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Store:
+    """The store. With ``check`` (the default) a store with errors raises
+    ``StoreError`` (its ``problems`` say why); without, you get what is valid."""
+    result = _check(store, cache=cache, cwd=cwd, env=env)
+    if check and result.errors:
+        raise StoreError(result.problems)
+    return result.store
+
+
+_check = check

@@ -1,0 +1,91 @@
+"""The library API: claimcmp.load / check / find and the names it exports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import claimcmp
+from conftest import STORE
+
+
+def test_load_gives_the_checked_store(store: Path) -> None:
+    loaded = claimcmp.load(store)
+    assert list(loaded.sources) == ["alpha", "beta", "gamma"]
+    assert list(loaded.topics) == ["incidents", "mandate"]
+    assert list(loaded.claims) == ["parukh", "corridor-open", "five-year-term"]
+    assert loaded.claims["parukh"].positions[1] == claimcmp.Position(
+        "alpha",
+        "refutes",
+        "The peacekeepers did not prevent the capture of Parukh village",
+        "hyphen at a line end in the text",
+        False,
+    )
+    # the quote of alpha on parukh starts on line 8 of seeds/alpha.txt
+    assert loaded.anchors[("parukh", "alpha")] == 8
+
+
+def test_load_finds_the_store_from_the_working_folder(store: Path) -> None:
+    # the autouse fixture runs each test in tmp_path, which holds data/claims.yaml
+    assert claimcmp.find() == store
+    assert list(claimcmp.load(cache=False).claims) == ["parukh", "corridor-open", "five-year-term"]
+
+
+def test_a_store_with_errors_raises_unless_check_is_off(make_store) -> None:
+    path = make_store(STORE.replace("stance: qualifies", "stance: qualify"))
+    with pytest.raises(claimcmp.StoreError) as raised:
+        claimcmp.load(path)
+    [problem] = raised.value.problems
+    # conftest.py line 88 is line 48 of STORE (which starts on line 41); 'qualify' at column 17
+    assert (problem.line, problem.column, problem.severity) == (48, 17, "error")
+    assert "unknown stance 'qualify'" in problem.message
+    partial = claimcmp.load(path, check=False)
+    assert "corridor-open" not in partial.claims and "parukh" in partial.claims
+
+
+def test_check_returns_problems_and_never_raises_for_them(make_store) -> None:
+    path = make_store(STORE.replace('"they kept the road open"', '"they kept the road shut"'))
+    result = claimcmp.check(path, cache=False)
+    assert (result.errors, result.warnings) == (1, 0)
+    assert result.problems[0].message.startswith("quote not found in source 'beta'")
+
+
+def test_the_cache_gives_the_same_store(store: Path, tmp_path: Path) -> None:
+    first = claimcmp.load(store)
+    assert list((tmp_path / "cache").glob("*")), "the first load writes a cache entry"
+    assert claimcmp.load(store) == first
+    assert claimcmp.load(store, cache=False) == first
+
+
+def test_contradictions_and_agreement_are_library_functions(store: Path) -> None:
+    loaded = claimcmp.load(store)
+    assert [c.id for c in claimcmp.contradictions(loaded)] == ["parukh", "five-year-term"]
+    pairs = {
+        (p.a, p.b): (p.shared, p.agree, p.partial, p.contradict)
+        for p in claimcmp.agreement(loaded.sources, loaded.claims.values())
+    }
+    # by hand: alpha/beta share parukh (refutes vs supports); alpha/gamma share
+    # five-year-term (supports vs refutes); beta/gamma share corridor-open (supports vs qualifies)
+    assert pairs == {
+        ("alpha", "beta"): (1, 0, 0, 1),
+        ("alpha", "gamma"): (1, 0, 0, 1),
+        ("beta", "gamma"): (1, 0, 1, 0),
+    }
+
+
+def test_every_exported_name_resolves() -> None:
+    assert set(claimcmp.__all__) == {"__version__", *claimcmp._EXPORTS}
+    for name in claimcmp.__all__:
+        assert getattr(claimcmp, name) is not None
+    with pytest.raises(AttributeError):
+        claimcmp.no_such_name  # noqa: B018
+
+
+def test_import_claimcmp_is_cheap() -> None:
+    # The command line imports the package for every run: the API's names load lazily.
+    code = "import sys, claimcmp; print(sorted(m for m in ('pydantic', 'rich', 'yaml') if m in sys.modules))"
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "[]"
