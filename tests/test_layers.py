@@ -1,0 +1,86 @@
+"""Imports flow one way: the command line on top, the models at the bottom.
+
+Each module of the package has a layer; a module may import only from lower
+layers. A new module must be given its layer here (docs/architecture.md says
+which is which), so that the rule cannot be broken by accident.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import claimcmp
+
+PACKAGE = Path(claimcmp.__file__).parent
+
+LAYERS: dict[str, int] = {
+    # 0: leaves, no import of the package
+    "problems": 0,
+    "suggest": 0,
+    "quotes": 0,
+    "yamlread": 0,
+    "schema": 0,
+    # 1: the typed models, and where a store is
+    "models": 1,
+    "storepath": 1,
+    # 2: rules of the contract; reading and checking a store
+    "rules": 2,
+    "loading": 2,
+    # 3: the cache; what the commands compute
+    "cache": 3,
+    "analysis": 3,
+    # 4: the library's front door; renderers
+    "api": 4,
+    "rendering": 4,
+    "markdown": 4,
+    "output": 4,
+    # 5: the command line (and the package's lazy facade, which may name anything)
+    "cli": 5,
+    "__main__": 6,
+    "__init__": 6,
+}
+
+
+def _module_name(path: Path) -> str:
+    return ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """The package modules ``path`` imports (relative or absolute)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 1 and node.module:
+                names.add(node.module.split(".")[0])
+            elif node.level == 1:
+                names.update(alias.name for alias in node.names)
+            elif node.module and node.module.startswith("claimcmp."):
+                names.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            names.update(a.name.split(".")[1] for a in node.names if a.name.startswith("claimcmp."))
+    return names
+
+
+def test_every_module_has_a_layer() -> None:
+    modules = {_module_name(p).split(".")[0] for p in PACKAGE.rglob("*.py")}
+    assert modules - set(LAYERS) == set(), "give each new module its layer in LAYERS"
+
+
+def test_imports_flow_one_way() -> None:
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module_name(path).split(".")[0]
+        for imported in sorted(_imports(path) - {module, "__init__"}):
+            if imported in LAYERS and LAYERS[imported] >= LAYERS[module]:
+                wrong.append(
+                    f"{module} (layer {LAYERS[module]}) imports {imported} (layer {LAYERS[imported]})"
+                )
+    assert wrong == []
+
+
+def test_the_rule_catches_an_import_back_up(tmp_path: Path) -> None:
+    # The checker itself must be able to fail: models importing cli is caught.
+    bad = tmp_path / "models.py"
+    bad.write_text("from .cli import app\nfrom claimcmp.rendering import x\n", encoding="utf-8")
+    assert _imports(bad) == {"cli", "rendering"}
