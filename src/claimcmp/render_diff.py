@@ -6,11 +6,7 @@ Every string from a store (claim text, quotes, notes, tags) reaches rich as
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from rich.console import Group, RenderableType
-from rich.padding import Padding
-from rich.table import Table
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.text import Text
 
 from .diff import ClaimChange, ContradictionChange, StoreDiff
@@ -64,47 +60,65 @@ def _sides(claim: Claim) -> Text:
 # -- terminal ----------------------------------------------------------------------------
 
 
-def _grid(rows: Sequence[tuple[Text, RenderableType]], indent: int = 0) -> RenderableType:
-    """Rows of (marker, body): wrapped bodies stay to the right of their marker."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1, overflow="fold")
-    for marker, body in rows:
-        grid.add_row(marker, body)
-    return Padding(grid, (0, 0, 0, indent)) if indent else grid
+class Hanging:
+    """Text after a marker, its wrapped lines indented under the text's start.
+
+    Unlike a rich table cell, no line is padded with spaces to the full width,
+    so the output piped to a file or pasted into a review has no trailing blanks.
+    """
+
+    def __init__(self, marker: Text | str, body: Text, indent: int) -> None:
+        self.marker = marker if isinstance(marker, Text) else Text(marker)
+        self.body = body
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width - self.indent, 20)
+        for number, line in enumerate(self.body.wrap(console, width)):
+            line.rstrip()
+            prefix = self.marker if number == 0 else Text("")
+            gap = max(self.indent - prefix.cell_len, 1 if prefix else 0)
+            yield Text.assemble(prefix, " " * gap, line, overflow="fold")
 
 
-def _before_after(old: str, new: str, *, quoted: bool = False) -> RenderableType:
-    wrap = (lambda s: f"“{s}”") if quoted else (lambda s: s)
-    return _grid(
-        [(Text("-", style="bold red"), Text(wrap(old))), (Text("+", style="bold green"), Text(wrap(new)))],
-        indent=2,
-    )
+def _lines(marker: Text | str, body: Text, indent: int) -> list[Hanging]:
+    """A Hanging per line of ``body`` (rich wraps each one on its own)."""
+    parts = body.split("\n")
+    return [Hanging(marker if i == 0 else "", part, indent) for i, part in enumerate(parts)]
 
 
-def _claim_head(claim: Claim) -> Text:
+def _claim_lines(claim: Claim, marker: Text | str, indent: int) -> list[Hanging]:
     head = Text(claim.id, style="bold cyan")
     head.append(f"  [{claim.topic}]", style="dim")
-    head.append(f"\n{claim.text}")
-    return head
+    return [Hanging(marker, head, indent), Hanging("", Text(claim.text), indent)]
 
 
-def _position_line(position: Position) -> Text:
+def _position_text(position: Position) -> Text:
     line = stance_label(position.stance)
     line.append(f"  {position.source}: ", style="bold")
     line.append(f"“{position.quote}”")
     return line
 
 
-def _change_body(change: ClaimChange) -> RenderableType:
-    parts: list[RenderableType] = [_claim_head(change.new)]
+def _before_after(old: str, new: str, indent: int, *, quoted: bool = False) -> list[Hanging]:
+    wrap = (lambda s: f"“{s}”") if quoted else (lambda s: s)
+    return [
+        *_lines(Text(" " * indent + "-", style="bold red"), Text(wrap(old)), indent + 2),
+        *_lines(Text(" " * indent + "+", style="bold green"), Text(wrap(new)), indent + 2),
+    ]
+
+
+def _change_lines(change: ClaimChange) -> list[Hanging]:
+    lines = _claim_lines(change.new, Text("~", style="bold yellow"), 2)
+    at, under = 2, 4  # where a detail starts, and its before/after lines
     for field in change.fields:
         if field.field in _SHORT_FIELDS:
             line = Text(f"{field.field}: ", style="italic")
-            parts.append(line.append(f"{_show(field.old)} → {_show(field.new)}", style="not italic"))
+            line.append(f"{_show(field.old)} → {_show(field.new)}", style="not italic")
+            lines.append(Hanging("", line, at))
         else:
-            parts.append(Text(f"{field.field} changed:", style="italic"))
-            parts.append(_before_after(_show(field.old), _show(field.new)))
+            lines.append(Hanging("", Text(f"{field.field} changed:", style="italic"), at))
+            lines += _before_after(_show(field.old), _show(field.new), under)
     if change.tags_added or change.tags_removed:
         tags = Text("tags:", style="italic")
         for tag in change.tags_added:
@@ -113,42 +127,40 @@ def _change_body(change: ClaimChange) -> RenderableType:
         for tag in change.tags_removed:
             tags.append(" -", style="bold red")
             tags.append(tag)
-        parts.append(tags)
+        lines.append(Hanging("", tags, at))
     for stance in change.stance_changes:
         line = Text(f"stance of {stance.source}: ", style="italic")
         line.append_text(stance_label(stance.old))
         line.append(" → ")
         line.append_text(stance_label(stance.new))
-        parts.append(line)
+        lines.append(Hanging("", line, at))
         if stance.old_quote == stance.new_quote:
-            parts.append(_grid([(Text("="), Text(f"“{stance.new_quote}” (quote unchanged)"))], indent=2))
+            unchanged = Text(f"“{stance.new_quote}” ")
+            unchanged.append("(quote unchanged)", style="dim")
+            lines += _lines(" " * under + "=", unchanged, under + 2)
         else:
-            parts.append(_before_after(stance.old_quote, stance.new_quote, quoted=True))
+            lines += _before_after(stance.old_quote, stance.new_quote, under, quoted=True)
     for quote in change.quote_changes:
         line = Text(f"quote of {quote.source} (", style="italic")
         line.append_text(stance_label(quote.stance))
         line.append("):", style="italic")
-        parts += [line, _before_after(quote.old, quote.new, quoted=True)]
-    rows = [(Text("+ position", style="green"), _position_line(p)) for p in change.positions_added]
-    rows += [(Text("- position", style="red"), _position_line(p)) for p in change.positions_removed]
-    if rows:
-        parts.append(_grid(rows))
+        lines.append(Hanging("", line, at))
+        lines += _before_after(quote.old, quote.new, under, quoted=True)
+    for position in change.positions_added:
+        lines += _lines(Text("  + position", style="green"), _position_text(position), 13)
+    for position in change.positions_removed:
+        lines += _lines(Text("  - position", style="red"), _position_text(position), 13)
     for item in change.position_fields:
-        parts.append(Text(f"{item.field} of {item.source}'s position:", style="italic"))
-        parts.append(_before_after(_show(item.old), _show(item.new)))
-    return Group(*parts)
+        lines.append(Hanging("", Text(f"{item.field} of {item.source}'s position:", style="italic"), at))
+        lines += _before_after(_show(item.old), _show(item.new), under)
+    return lines
 
 
-def _contradiction_rows(
-    items: Sequence[ContradictionChange], marker: Text
-) -> list[tuple[Text, RenderableType]]:
-    rows: list[tuple[Text, RenderableType]] = []
-    for item in items:
-        head = _claim_head(item.claim)
-        head.append(f"\n({item.cause}) ", style="dim")
-        head.append_text(_sides(item.claim))
-        rows.append((marker, head))
-    return rows
+def _contradiction_lines(item: ContradictionChange, marker: Text) -> list[Hanging]:
+    lines = _claim_lines(item.claim, marker, 9)
+    sides = Text(f"({item.cause}) ", style="dim")
+    lines.append(Hanging("", sides.append_text(_sides(item.claim)), 9))
+    return lines
 
 
 def diff_view(diff: StoreDiff, old_label: str, new_label: str) -> RenderableType:
@@ -157,36 +169,34 @@ def diff_view(diff: StoreDiff, old_label: str, new_label: str) -> RenderableType
     title.append(old_label)
     title.append(" → ", style="bold")
     title.append(new_label)
-    parts: list[RenderableType] = [title, Text(summary(diff), style="bold" if diff.differs else "dim")]
-    sections: list[tuple[str, list[tuple[Text, RenderableType]]]] = [
-        (
-            "Contradictions",
-            _contradiction_rows(diff.contradictions_new, Text("⚡ new", style="bold magenta"))
-            + _contradiction_rows(diff.contradictions_resolved, Text("resolved", style="bold")),
-        ),
-        (
-            "Claims added",
-            [
-                (Text("+", style="bold green"), Group(_claim_head(c), _grid([(Text(" "), _positions(c))])))
-                for c in diff.added
-            ],
-        ),
-        ("Claims removed", [(Text("-", style="bold red"), _claim_head(c)) for c in diff.removed]),
-        ("Claims changed", [(Text("~", style="bold yellow"), _change_body(c)) for c in diff.changed]),
+    head = Text(summary(diff), style="bold" if diff.differs else "dim")
+    parts: list[RenderableType] = [Hanging("", title, 0), Hanging("", head, 0)]
+    contradictions: list[Hanging] = []
+    for item in diff.contradictions_new:
+        contradictions += _contradiction_lines(item, Text("⚡ new", style="bold magenta"))
+    for item in diff.contradictions_resolved:
+        contradictions += _contradiction_lines(item, Text("resolved", style="bold"))
+    added: list[Hanging] = []
+    for claim in diff.added:
+        added += _claim_lines(claim, Text("+", style="bold green"), 2)
+        for position in claim.positions:
+            added += _lines("", _position_text(position), 4)
+    removed: list[Hanging] = []
+    for claim in diff.removed:
+        removed += _claim_lines(claim, Text("-", style="bold red"), 2)
+    changed: list[Hanging] = []
+    for change in diff.changed:
+        changed += _change_lines(change)
+    sections = [
+        ("Contradictions", contradictions),
+        ("Claims added", added),
+        ("Claims removed", removed),
+        ("Claims changed", changed),
     ]
-    for heading, rows in sections:
-        if rows:
-            parts += [Text(""), Text(heading, style="bold underline"), _grid(rows)]
+    for heading, lines in sections:
+        if lines:
+            parts += [Text(""), Text(heading, style="bold underline"), *lines]
     return Group(*parts)
-
-
-def _positions(claim: Claim) -> Text:
-    text = Text()
-    for position in claim.positions:
-        if text:
-            text.append("\n")
-        text.append_text(_position_line(position))
-    return text
 
 
 # -- Markdown ----------------------------------------------------------------------------
