@@ -262,7 +262,10 @@ def revision_checkout(store: Path, rev: str, cwd: Path) -> Iterator[tuple[Path, 
     repository: yields (the store's path there, the folder); removed afterwards."""
     top = repository_of(store, cwd)
     commit = resolve_revision(top, rev)
-    relative = store.resolve().relative_to(top).as_posix()
+    try:
+        relative = store.resolve().relative_to(top).as_posix()
+    except ValueError:  # reached through a link that leads out of the repository
+        raise GitError(f"the store {display(store, cwd)} lies outside the git repository at {top}") from None
     paths = [] if relative == "." else [relative]
     entries = _tree_entries(top, commit, paths, recursive=True)
     if not entries:
@@ -273,6 +276,8 @@ def revision_checkout(store: Path, rev: str, cwd: Path) -> Iterator[tuple[Path, 
         for mode, oid, name in entries
         if mode in _REGULAR_MODES and (is_file or name.endswith(YAML_SUFFIXES))
     ]
+    if is_file and not yaml_blobs:
+        raise GitError(f"at revision {rev!r}, the store {relative} is not a regular file (a symbolic link?)")
     with tempfile.TemporaryDirectory(prefix="claimcmp-diff-") as temporary:
         # One level down, so that even a store at the repository's top has its
         # root (the folder above it) inside our own empty temporary folder.
