@@ -511,3 +511,36 @@ def test_store_text_is_shown_not_interpreted(runner: CliRunner, tmp_path: Path) 
     assert code == 0
     assert "<script>" not in output and "&lt;script&gt;" in output
     assert r"Pipes \| " in output and r"\*stars\*" in output
+
+
+def test_a_stance_change_with_a_new_quote_shows_both(runner: CliRunner, tmp_path: Path) -> None:
+    write_store(tmp_path / "old", [claim("c", "A claim.", [pos("alpha", "supports", QA1)], tags=["x", "y"])])
+    write_store(tmp_path / "new", [claim("c", "A claim.", [pos("alpha", "refutes", QA2)], tags=["y"])])
+    old = check_store(tmp_path / "old" / "data" / "claims.yaml").store
+    new = check_store(tmp_path / "new" / "data" / "claims.yaml").store
+    [change] = compare(old, new).changed
+    assert (change.tags_added, change.tags_removed) == ((), ("x",))
+    assert change.stance_changes == (StanceChange("c", "alpha", "supports", "refutes", QA1, QA2),)
+    assert change.quote_changes == ()  # counted once, as the stance change
+    code, output = invoke(runner, "diff", "old/data/claims.yaml", "new/data/claims.yaml", "-f", "markdown")
+    assert code == 0
+    assert (
+        "  - **tags**: −`x`\n"
+        "  - **stance** of `alpha`: ✔ supports → ✘ refutes\n"
+        "    > **before:** “took control of the “Lachin corridor” at once”\n"
+        "    >\n"
+        "    > **after:** “The peacekeepers did not prevent the capture of Parukh village”\n"
+    ) in output
+    code, output = invoke(runner, "diff", "old/data/claims.yaml", "new/data/claims.yaml")
+    assert code == 0
+    assert "tags: -x\n" in output
+    assert "    - “took control of the “Lachin corridor” at once”\n" in output
+
+
+def test_a_narrow_terminal_still_shows_everything(
+    runner: CliRunner, planted: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "24")
+    code, output = invoke(runner, "diff", "old/data/claims.yaml", "new/data/claims.yaml")
+    assert code == 0
+    assert "Claims changed" in output and "topic-moved" in output
