@@ -544,3 +544,12 @@ def test_a_narrow_terminal_still_shows_everything(
     code, output = invoke(runner, "diff", "old/data/claims.yaml", "new/data/claims.yaml")
     assert code == 0
     assert "Claims changed" in output and "topic-moved" in output
+
+
+def test_rev_names_an_invalid_working_tree(runner: CliRunner, repo: Path, monkeypatch) -> None:
+    (repo / "data" / "claims.yaml").write_text(BAD_NEW, encoding="utf-8")
+    monkeypatch.chdir(repo)
+    code, output = invoke(runner, "diff", "--rev", "HEAD")
+    assert code == 1
+    assert "data/claims.yaml:15:17: [new store] unknown stance 'support'" in output
+    assert "error: the new store (data/claims.yaml) is invalid" in output

@@ -100,10 +100,16 @@ def load_sides(
     return load_revision(find_store(store, env, cwd), rev, cwd=cwd, env=env, use_cache=use_cache)
 
 
-def _pair(old: CheckResult, new: CheckResult, old_label: str, new_label: str) -> Sides:
-    """Both stores, or InvalidSideError naming every error of each invalid side."""
+def _pair(
+    old: CheckResult, new: CheckResult, old_label: str, new_label: str, new_name: str | None = None
+) -> Sides:
+    """Both stores, or InvalidSideError naming every error of each invalid side
+    (the new side by ``new_name`` when its label says more than its path)."""
     invalid: list[tuple[Side, str, list[Problem]]] = []
-    sides: tuple[tuple[Side, str, CheckResult], ...] = (("old", old_label, old), ("new", new_label, new))
+    sides: tuple[tuple[Side, str, CheckResult], ...] = (
+        ("old", old_label, old),
+        ("new", new_name or new_label, new),
+    )
     for side, label, result in sides:
         if result.errors:
             invalid.append((side, label, [p for p in result.problems if p.severity == "error"]))
@@ -137,7 +143,8 @@ def load_revision(store: Path, rev: str, *, cwd: Path, env: Mapping[str, str], u
         ]
         relative = old_path.relative_to(top).as_posix()
     new_result = check_side(store, cwd=cwd, env=env, use_cache=use_cache)
-    return _pair(old_result, new_result, f"{rev}:{relative}", f"{display(store, cwd)} (working tree)")
+    shown = str(display(store, cwd))
+    return _pair(old_result, new_result, f"{rev}:{relative}", f"{shown} (working tree)", shown)
 
 
 # -- git ---------------------------------------------------------------------------------
