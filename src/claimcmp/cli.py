@@ -12,10 +12,11 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from enum import Enum
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -308,3 +309,57 @@ def _silence_stdout() -> None:
     # Python flushes stdout at exit; point it at /dev/null so that flush cannot fail.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+
+
+# -- diff --
+
+
+class DiffFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+@handles_errors
+def diff(
+    old: Annotated[str | None, typer.Argument(metavar="OLD", help="The old store (file or folder).")] = None,
+    new: Annotated[str | None, typer.Argument(metavar="NEW", help="The new store (file or folder).")] = None,
+    rev: Annotated[
+        str | None,
+        typer.Option(metavar="REV", help="Compare the store at git revision REV with the working tree."),
+    ] = None,
+    format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="table, json or markdown.")
+    ] = DiffFormat.table,
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when the stores differ.")] = False,
+) -> None:
+    """What a change does to the claims: added, removed, changed, stances, contradictions.
+
+    Compare two stores (OLD NEW), or the store at git revision REV with the working tree (--rev REV).
+    """
+    from .diff import compare, diff_json
+    from .diffsides import InvalidSideError, load_sides
+    from .render_diff import diff_markdown, diff_view
+
+    if (old is None or new is None) if rev is None else old is not None:
+        raise typer.BadParameter("give two stores, OLD NEW, or --rev REV alone", param_hint="OLD NEW / --rev")
+    try:
+        sides = load_sides(old, new, rev, store=options.store, env=os.environ, use_cache=options.use_cache)
+    except InvalidSideError as error:
+        for side, _, problems in error.sides:
+            print_problems([replace(p, message=f"[{side} store] {p.message}") for p in problems], to=err)
+        err.print(
+            f"error: {error}; fix the errors above ('claimcmp check' lists them)",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1) from None
+    result = compare(sides.old, sides.new)
+    if format is DiffFormat.json:
+        sys.stdout.write(json.dumps(diff_json(result), ensure_ascii=False, indent=2) + "\n")
+    elif format is DiffFormat.markdown:
+        sys.stdout.write(diff_markdown(result, sides.old_label, sides.new_label))
+    else:
+        out.print(diff_view(result, sides.old_label, sides.new_label))
+    raise typer.Exit(1 if exit_code and result.differs else 0)
