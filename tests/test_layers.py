@@ -30,15 +30,19 @@ LAYERS: dict[str, int] = {
     # 3: the cache; what the commands compute
     "cache": 3,
     "analysis": 3,
+    "diff": 3,
+    "diffsides": 4,  # loads two stores (through the cache)
     # 4: the library's front door; renderers
     "api": 4,
     "rendering": 4,
     "markdown": 4,
     "output": 4,
-    # 5: the command line (and the package's lazy facade, which may name anything)
-    "cli": 5,
-    "__main__": 6,
-    "__init__": 6,
+    # 5: renderers of one view, built on the shared ones
+    "render_diff": 5,
+    # 6: the command line (and the package's lazy facade, which may name anything)
+    "cli": 6,
+    "__main__": 7,
+    "__init__": 7,
 }
 
 
