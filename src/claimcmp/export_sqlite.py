@@ -88,7 +88,8 @@ SELECT c.id AS claim, c.topic, c.text, c.date,
             WHERE p.claim = c.id AND p.stance = 'qualifies' ORDER BY s.listed)) AS qualified_by
 FROM claims c
 WHERE EXISTS (SELECT 1 FROM positions WHERE claim = c.id AND stance = 'supports')
-  AND EXISTS (SELECT 1 FROM positions WHERE claim = c.id AND stance = 'refutes');
+  AND EXISTS (SELECT 1 FROM positions WHERE claim = c.id AND stance = 'refutes')
+ORDER BY c.rowid;  -- store order
 
 -- Each unordered pair of sources once, in store order, over the claims both take
 -- a position on: agree (same stance), contradict (supports against refutes),
