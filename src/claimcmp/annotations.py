@@ -24,7 +24,7 @@ from typing import Any
 
 from .models import Claim, Position, Source, Store
 from .problems import ClaimcmpError
-from .quotes import locate_segments
+from .quotes import MappedText
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_CHARS = 32  # the most prefix and suffix a TextQuoteSelector carries
@@ -117,24 +117,23 @@ class _SourceTexts:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._cache: dict[str, tuple[str, str] | None] = {}
+        self._cache: dict[str, tuple[str, MappedText] | None] = {}
 
-    def text(self, source_id: str) -> tuple[str, str] | None:
+    def text(self, source_id: str) -> tuple[str, MappedText] | None:
         """The file's IRI (its path from the store's root) and its text."""
         if source_id not in self._cache:
             path = self._store.source_paths.get(source_id)
-            self._cache[source_id] = (
-                None if path is None else (_relative_iri(path, self._store.root), _read(path))
-            )
+            known = None if path is None else (_relative_iri(path, self._store.root), MappedText(_read(path)))
+            self._cache[source_id] = known
         return self._cache[source_id]
 
     def locate(self, source_id: str, quote: str) -> tuple[str, str, list[tuple[int, int]]] | None:
         known = self.text(source_id)
         if known is None:
             return None
-        iri, raw = known
-        spans = locate_segments(raw, quote)
-        return None if spans is None else (iri, raw, spans)
+        iri, text = known
+        spans = text.locate(quote)
+        return None if spans is None else (iri, text.raw, spans)
 
 
 def _read(path: Path) -> str:

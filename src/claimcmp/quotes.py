@@ -218,41 +218,60 @@ def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 
 def locate_segments(raw: str, quote: str) -> list[tuple[int, int]] | None:
     """The ``(start, end)`` offsets in ``raw`` of each segment of ``quote``, in
-    order, or None where ``SourceText(raw).find(quote)`` finds nothing.
+    order, or None where ``SourceText(raw).find(quote)`` finds nothing."""
+    return MappedText(raw).locate(quote)
 
-    The same matching as ``SourceText.find`` (the same readings of the text, tried
-    in the same order), but every character of a reading remembers the offset it
-    came from, so that ``raw[start:end]`` is each segment exactly as it stands in
-    the file: line breaks, typographic marks and broken words included.
+
+class MappedText:
+    """A source's text, read as ``SourceText`` reads it, where every character
+    of a reading remembers the offset in the raw text it came from.
+
+    ``locate`` does the matching of ``SourceText.find`` (the same readings, tried
+    in the same order) and answers with offsets, so that ``raw[start:end]`` is
+    each segment exactly as it stands in the file: line breaks, typographic
+    marks and broken words included.
     """
-    segments = quote_segments(quote)
-    if not segments:
-        return None
-    translated = plain_marks(raw)  # one character for one: offsets stay those of raw
-    for hyphen in ("-", ""):
-        flat, offsets, has_breaks = _flatten_mapped(translated, hyphen=hyphen)
-        spans: list[tuple[int, int]] = []
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self._translated = plain_marks(raw)  # one character for one: offsets stay those of raw
+        self._readings: dict[str, tuple[str, list[int], bool]] = {}
+
+    def _reading(self, hyphen: str) -> tuple[str, list[int], bool]:
+        if hyphen not in self._readings:
+            skip = _BREAK if hyphen == _BREAK else ""
+            self._readings[hyphen] = _flatten_mapped(self._translated, hyphen=hyphen, skip=skip)
+        return self._readings[hyphen]
+
+    def locate(self, quote: str) -> list[tuple[int, int]] | None:
+        """The raw ``(start, end)`` of each segment of ``quote``, or None if not found."""
+        segments = quote_segments(quote)
+        if not segments:
+            return None
+        for hyphen in ("-", ""):
+            flat, offsets, has_breaks = self._reading(hyphen)
+            spans: list[tuple[int, int]] = []
+            start = 0
+            for segment in segments:
+                found = flat.find(segment, start)
+                if found < 0:
+                    break
+                start = found + len(segment)
+                spans.append((offsets[found], offsets[start - 1] + 1))
+            else:
+                return spans
+            if not has_breaks:
+                return None  # the other readings are this one
+        flat, offsets, _ = self._reading(_BREAK)
+        spans = []
         start = 0
         for segment in segments:
-            found = flat.find(segment, start)
-            if found < 0:
-                break
-            start = found + len(segment)
-            spans.append((offsets[found], offsets[start - 1] + 1))
-        else:
-            return spans
-        if not has_breaks:
-            return None  # the other readings are this one
-    flat, offsets, _ = _flatten_mapped(translated, hyphen=_BREAK, skip=_BREAK)
-    spans = []
-    start = 0
-    for segment in segments:
-        match = _segment_pattern(segment).search(flat, start)
-        if match is None:
-            return None
-        start = match.end()
-        spans.append((offsets[match.start()], offsets[match.end() - 1] + 1))
-    return spans
+            match = _segment_pattern(segment).search(flat, start)
+            if match is None:
+                return None
+            start = match.end()
+            spans.append((offsets[match.start()], offsets[match.end() - 1] + 1))
+        return spans
 
 
 def _flatten_mapped(text: str, *, hyphen: str, skip: str = "") -> tuple[str, list[int], bool]:
