@@ -4,6 +4,7 @@ the quoted text of each source's file."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from claimcmp.quotes import _BREAK, SourceText, _flatten, _flatten_mapped, locate_segments, quote_segments
-from conftest import ALPHA, invoke
+from conftest import ALPHA, STORE, invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -161,3 +162,33 @@ def test_found_exactly_when_check_finds_it(raw: str, data: st.DataObject) -> Non
             assert 0 <= a < b <= len(raw)
             # The span, read as check reads a text, holds the segment.
             assert SourceText(raw[a:b]).find(segment) == 1
+
+
+def test_sources_without_a_text_file(runner: CliRunner, make_store: Callable[..., Path]) -> None:
+    text = STORE.replace("    file: ../seeds/beta.txt\n", "    url: https://example.org/beta\n").replace(
+        "    file: ../seeds/gamma.txt\n", ""
+    )
+    make_store(text)
+    code, output = invoke(runner, "export", "--annotations")
+    assert code == 0, output
+    items = json.loads(output)["first"]["items"]
+    assert items[0]["target"] == [
+        {
+            "type": "SpecificResource",
+            "source": "https://example.org/beta",
+            "selector": {
+                "type": "TextQuoteSelector",
+                "exact": "Peacekeepers prevented the capture of Parukh village",
+            },
+        }
+    ]
+    assert items[3]["target"] == [
+        {
+            "type": "SpecificResource",
+            "source": {"type": "Text", "title": "A Third Voice"},
+            "selector": {
+                "type": "TextQuoteSelector",
+                "exact": "Some say the corridor was open; others disagree.",
+            },
+        }
+    ]

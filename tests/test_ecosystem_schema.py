@@ -14,6 +14,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
+from claimcmp.jsonschema_export import DESCRIPTIONS
 from conftest import STORE, invoke
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,3 +158,12 @@ def test_schema_and_check_agree_on_each_edit(
     make_store(text)
     code, output = invoke(runner, "check")
     assert code == (0 if valid else 1), output
+
+
+def test_every_key_has_a_description_and_no_description_is_stale(validator: Draft202012Validator) -> None:
+    schema = validator.schema
+    defined = {"": schema, **schema["$defs"]}
+    assert set(DESCRIPTIONS) == set(defined)
+    for name, definition in defined.items():
+        assert set(definition["properties"]) == set(DESCRIPTIONS[name]), name
+        assert all(prop["description"] for prop in definition["properties"].values())

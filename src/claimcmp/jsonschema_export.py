@@ -24,12 +24,69 @@ _TITLES = {
 }
 
 
+_SLUG = "lowercase a-z, 0-9, '-', '_' and '.'"
+_DATE = "a partial date: YYYY, YYYY-MM or YYYY-MM-DD"
+_NOTE = "The curator's remark (optional)."
+# What each key means, for the hover text of editors (store-format.md says it
+# at length). The rules themselves come from the generated schema only; a test
+# checks that every key has a description here and that no description is stale.
+DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "": {
+        "version": "The store format version: 1 (optional).",
+        "sources": "The sources: texts whose claims are compared.",
+        "topics": "The topics that group the claims.",
+        "claims": "The claims, each with the positions sources take on it.",
+    },
+    "SourceInput": {
+        "id": f"Required, unique across the store: {_SLUG}.",
+        "title": "Required: the source's title.",
+        "author": "Who wrote it (optional).",
+        "publisher": "Who published it (optional).",
+        "published": f"When it was published (optional): {_DATE}.",
+        "url": "Where it is on the web (optional): http or https.",
+        "file": "A UTF-8 plain-text copy of the source (.txt or .md), relative to this YAML file; "
+        "every quote must be found in it.",
+        "perspective": "Where the source speaks from (optional, free text).",
+        "note": _NOTE,
+        "based_on": "Ids of the sources this one draws on (not independent of) (optional).",
+    },
+    "TopicInput": {
+        "id": f"Required, unique across the store: {_SLUG}.",
+        "title": "Required: the topic's title.",
+        "description": "What the topic covers (optional).",
+        "note": _NOTE,
+    },
+    "ClaimInput": {
+        "id": f"Required, unique across the store: {_SLUG}.",
+        "topic": "Required: the id of a topic.",
+        "text": "Required: one atomic proposition, phrased neutrally.",
+        "date": f"When the claimed event happened (optional): {_DATE}.",
+        "tags": "Tags (optional): a list of strings.",
+        "note": _NOTE,
+        "positions": "Required, at least one: what sources say about the claim, one position per source.",
+    },
+    "PositionInput": {
+        "source": "Required: the id of a source.",
+        "stance": "Required: supports (asserts the claim or what entails it), refutes (asserts "
+        "the opposite or something incompatible) or qualifies (agrees in part, or with a caveat).",
+        "quote": "Required: the source's own words, copied from its file; '...' or '…' "
+        "separates segments found in that order.",
+        "note": _NOTE,
+        "inferred": "true if the stance follows from the quote only together with the "
+        "source's wider argument (optional, default false).",
+    },
+}
+
+
 def store_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one store file (format version 1)."""
     generated = STORE_FILE.json_schema()
-    # Readable titles for the hover text of editors, in place of the Python names.
+    # Readable titles and descriptions for the hover text of editors, in place of
+    # the Python names.
     for name, definition in generated.get("$defs", {}).items():
         definition["title"] = _TITLES.get(name, definition.get("title", name))
+        _describe(definition, DESCRIPTIONS.get(name, {}))
+    _describe(generated, DESCRIPTIONS[""])
     generated.pop("title", None)
     return {
         "$schema": DIALECT,
@@ -41,6 +98,13 @@ def store_schema() -> dict[str, Any]:
         ),
         **generated,
     }
+
+
+def _describe(definition: dict[str, Any], descriptions: dict[str, str]) -> None:
+    for key, prop in definition.get("properties", {}).items():
+        if key in descriptions:
+            prop.pop("title", None)  # "Id", "Based On": the key's name again
+            prop["description"] = descriptions[key]
 
 
 def schema_text() -> str:
