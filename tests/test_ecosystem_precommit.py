@@ -2,9 +2,10 @@
 data repository in a temporary folder: it passes on a good store and stops the
 commit on a quote that is not in its source.
 
-pre-commit installs this repository into a virtual environment of its own
-(from PyPI: the test needs the network once; later runs reuse the environment
-in the cache folder below, then take about a second).
+pre-commit installs this repository into a virtual environment of its own,
+with its dependencies from PyPI (so this test needs PyPI). ``try-repo`` does
+so afresh on every run, in a temporary folder: 10 to 25 seconds each, so the
+test keeps to two runs.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def test_pre_commit_try_repo_passes_a_good_store_and_fails_a_bad_quote(tmp_path:
     store.write_text(STORE, encoding="utf-8")
     env = {
         **os.environ,
-        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),  # leave the user's cache alone
         "GIT_AUTHOR_NAME": "test",
         "GIT_AUTHOR_EMAIL": "test@example.org",
         "GIT_COMMITTER_NAME": "test",
