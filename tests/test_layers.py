@@ -39,6 +39,11 @@ LAYERS: dict[str, int] = {
     "output": 4,
     # 5: renderers of one view, built on the shared ones
     "render_diff": 5,
+    "github": 5,
+    "render_csv": 5,
+    "export_sqlite": 5,
+    "annotations": 5,
+    "jsonschema_export": 5,
     # 6: the command line (and the package's lazy facade, which may name anything)
     "cli": 6,
     "__main__": 7,

@@ -146,15 +146,27 @@ def main_options(
     options.use_cache = not no_cache
 
 
+class CheckFormat(str, Enum):
+    text = "text"
+    github = "github"
+
+
 @app.command()
 @handles_errors
-def check() -> None:
+def check(
+    format: CheckFormat = typer.Option(
+        CheckFormat.text, "--format", "-f", help="text, or github: workflow commands that annotate a PR."
+    ),
+) -> None:
     """Validate the store and find every quote in its source; list all problems."""
     from .analysis import summarize
     from .rendering import summary_line
 
     result = load_checked()
-    print_problems(result.problems, to=out)
+    if format is CheckFormat.github:
+        print_github(result.problems)
+    else:
+        print_problems(result.problems, to=out)
     out.print(summary_line(summarize(result.store), result.errors, result.warnings), soft_wrap=True)
     raise typer.Exit(1 if result.errors else 0)
 
@@ -263,10 +275,20 @@ def export(
         None, "--output", "-o", help="Write to this file (atomically) instead of standard output."
     ),
     title: str = typer.Option("claimcmp report", "--title", help="The Markdown report's title."),
+    as_csv: bool = typer.Option(False, "--csv", help="One row per position, for spreadsheets."),
+    sqlite: bool = typer.Option(False, "--sqlite", help="An SQLite database for Datasette (needs -o)."),
+    annotations: bool = typer.Option(
+        False, "--annotations", help="The quotes as W3C Web Annotations (JSON-LD)."
+    ),
 ) -> None:
-    """Export the store as a Markdown report or as JSON."""
-    if markdown == as_json:
-        raise typer.BadParameter("give exactly one of --markdown and --json", param_hint="--markdown/--json")
+    """Export the store as a Markdown report, JSON, CSV, SQLite or Web Annotations."""
+    if [markdown, as_json, as_csv, sqlite, annotations].count(True) != 1:
+        raise typer.BadParameter(
+            "give exactly one of --markdown, --json, --csv, --sqlite and --annotations",
+            param_hint="--markdown/--json/--csv/--sqlite/--annotations",
+        )
+    if sqlite:
+        return export_sqlite(output)
     from .analysis import store_json
     from .markdown import render_markdown
     from .output import write_atomically
@@ -274,6 +296,8 @@ def export(
     store = load()
     if markdown:
         text = render_markdown(store, title=title)
+    elif as_csv or annotations:
+        text = export_text(store, "csv" if as_csv else "annotations")
     else:
         text = json.dumps(store_json(store), ensure_ascii=False, indent=2) + "\n"
     if output is None:
@@ -281,6 +305,49 @@ def export(
         return
     protected = [*store.files, *(p for p in store.source_paths.values() if p is not None)]
     write_atomically(output, text, protected)
+    err.print(f"wrote {output}", markup=False)
+
+
+# -- ecosystem: JSON Schema, GitHub annotations, CSV, SQLite, Web Annotations --
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of a store file, for editors and validators."""
+    from .jsonschema_export import schema_text
+
+    sys.stdout.write(schema_text())
+
+
+def print_github(problems: list[Problem]) -> None:
+    """``check --format github``: one workflow command per problem."""
+    from .github import workflow_commands
+
+    out.file.write(workflow_commands(problems))
+
+
+def export_text(store: Store, kind: str) -> str:
+    """``export --csv`` or ``export --annotations``, as text."""
+    if kind == "csv":
+        from .render_csv import render_csv
+
+        return render_csv(store)
+    from .annotations import render_annotations
+
+    return render_annotations(store)
+
+
+def export_sqlite(output: Path | None) -> None:
+    """``export --sqlite -o FILE``: a database file, built beside FILE and renamed into place."""
+    if output is None:
+        message = "a database cannot go to standard output; give a file with -o FILE"
+        raise typer.BadParameter(message, param_hint="--sqlite")
+    from .export_sqlite import build_database
+    from .output import build_atomically
+
+    store = load()
+    protected = [*store.files, *(p for p in store.source_paths.values() if p is not None)]
+    build_atomically(output, lambda path: build_database(store, path), protected)
     err.print(f"wrote {output}", markup=False)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .problems import OutputError
@@ -17,6 +17,36 @@ def write_atomically(path: Path, content: str, protected: Iterable[Path]) -> Non
     Refuses any file of the store (``protected``): an export must never destroy
     the data it was made from.
     """
+    target = _checked_target(path, protected)
+    folder = target.parent
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write here: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if target.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(temporary, target.stat().st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
+        raise
+
+
+def _checked_target(path: Path, protected: Iterable[Path]) -> Path:
+    """The resolved output path, or OutputError if it is a store file, a folder
+    or in a folder that does not exist."""
     target = path.resolve()
     for guarded in protected:
         if target == guarded.resolve():
@@ -35,22 +65,24 @@ def write_atomically(path: Path, content: str, protected: Iterable[Path]) -> Non
     folder = target.parent
     if not folder.is_dir():
         raise OutputError(f"{path}: folder {folder} does not exist")
+    return target
+
+
+def build_atomically(path: Path, build: Callable[[Path], None], protected: Iterable[Path]) -> None:
+    """Have ``build`` write a new file at a temporary path beside ``path``, then
+    rename it into place: like ``write_atomically``, for a file such as an SQLite
+    database that a library writes itself. Refuses any file of the store."""
+    target = _checked_target(path, protected)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as error:
         raise OutputError(f"{path}: cannot write here: {error.strerror or error}") from None
+    os.close(handle)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if target.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(temporary, target.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
+        build(Path(temporary))  # an empty file, which SQLite takes as an empty database
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     except BaseException as error:
         with contextlib.suppress(OSError):

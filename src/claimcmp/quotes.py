@@ -211,3 +211,108 @@ def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     while end < len(text) and not text[end].isspace():
         end += 1
     return start, end
+
+
+# -- where a quote stands in the raw text (for annotations) ------------------------------
+
+
+def locate_segments(raw: str, quote: str) -> list[tuple[int, int]] | None:
+    """The ``(start, end)`` offsets in ``raw`` of each segment of ``quote``, in
+    order, or None where ``SourceText(raw).find(quote)`` finds nothing."""
+    return MappedText(raw).locate(quote)
+
+
+class MappedText:
+    """A source's text, read as ``SourceText`` reads it, where every character
+    of a reading remembers the offset in the raw text it came from.
+
+    ``locate`` does the matching of ``SourceText.find`` (the same readings, tried
+    in the same order) and answers with offsets, so that ``raw[start:end]`` is
+    each segment exactly as it stands in the file: line breaks, typographic
+    marks and broken words included.
+    """
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self._translated = plain_marks(raw)  # one character for one: offsets stay those of raw
+        self._readings: dict[str, tuple[str, list[int], bool]] = {}
+
+    def _reading(self, hyphen: str) -> tuple[str, list[int], bool]:
+        if hyphen not in self._readings:
+            skip = _BREAK if hyphen == _BREAK else ""
+            self._readings[hyphen] = _flatten_mapped(self._translated, hyphen=hyphen, skip=skip)
+        return self._readings[hyphen]
+
+    def locate(self, quote: str) -> list[tuple[int, int]] | None:
+        """The raw ``(start, end)`` of each segment of ``quote``, or None if not found."""
+        segments = quote_segments(quote)
+        if not segments:
+            return None
+        for hyphen in ("-", ""):
+            flat, offsets, has_breaks = self._reading(hyphen)
+            spans: list[tuple[int, int]] = []
+            start = 0
+            for segment in segments:
+                found = flat.find(segment, start)
+                if found < 0:
+                    break
+                start = found + len(segment)
+                spans.append((offsets[found], offsets[start - 1] + 1))
+            else:
+                return spans
+            if not has_breaks:
+                return None  # the other readings are this one
+        flat, offsets, _ = self._reading(_BREAK)
+        spans = []
+        start = 0
+        for segment in segments:
+            match = _segment_pattern(segment).search(flat, start)
+            if match is None:
+                return None
+            start = match.end()
+            spans.append((offsets[match.start()], offsets[match.end() - 1] + 1))
+        return spans
+
+
+def _flatten_mapped(text: str, *, hyphen: str, skip: str = "") -> tuple[str, list[int], bool]:
+    """``_flatten``'s reading of ``text`` with the ``skip`` characters removed
+    (as the slow path reads it), for each of its characters the offset in
+    ``text`` it stands for, and whether any line ends in a broken word."""
+    breaks = False
+    chars: list[str] = []
+    offsets: list[int] = []
+    glue = ""
+    line_start = 0
+    for line in text.split("\n"):
+        words: list[list[int]] = []  # each word as the offsets of its characters
+        for match in _WORD.finditer(line):
+            word = [line_start + i for i in range(match.start(), match.end()) if line[i] != skip]
+            if word:
+                words.append(word)
+        line_start += len(line) + 1
+        if not words:
+            continue
+        if chars and glue:
+            chars.append(glue)  # the space that stands for the line break
+            offsets.append(words[0][0] - 1)
+        glue = " "
+        for index, word in enumerate(words):
+            if index:
+                chars.append(" ")
+                offsets.append(word[0] - 1)
+            chars.extend(text[i] for i in word)
+            offsets.extend(word)
+        last = words[-1]
+        if len(last) >= 2 and text[last[-1]] == "-" and (text[last[-2]].isalnum() or text[last[-2]] == "_"):
+            glue = ""
+            breaks = True
+            if hyphen:
+                chars[-1] = hyphen
+            else:
+                chars.pop()
+                offsets.pop()
+    return "".join(chars), offsets, breaks
+
+
+# A run of characters that are not white space by ``str.split``'s reckoning.
+_WORD = re.compile(r"\S+")

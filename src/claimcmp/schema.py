@@ -15,7 +15,15 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, PlainValidator, StringConstraints, TypeAdapter, ValidationError
+from pydantic import (
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+)
 from typing_extensions import NotRequired, TypedDict
 
 SLUG_PATTERN = r"^[a-z0-9._-]+$"
@@ -65,7 +73,17 @@ def check_version(value: Any) -> int:
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(pattern=r"\S")]  # not empty, not only white space
 Url = Annotated[str, StringConstraints(pattern=URL_PATTERN)]
-PartialDate = Annotated[str, PlainValidator(parse_partial_date)]
+# The JSON Schema of a partial date (``claimcmp schema``, for editors): what a YAML 1.2
+# editor sees, a string or a year. It cannot know month lengths; ``check`` does.
+PARTIAL_DATE_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^(?!0000)\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"},
+        {"type": "integer", "minimum": 1, "maximum": 9999},
+    ],
+    "description": "A partial date: YYYY, YYYY-MM or YYYY-MM-DD.",
+}
+PartialDate = Annotated[str, PlainValidator(parse_partial_date), WithJsonSchema(PARTIAL_DATE_SCHEMA)]
+Version = Annotated[int, PlainValidator(check_version), WithJsonSchema({"const": 1})]
 StanceName = Literal["supports", "refutes", "qualifies"]
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
@@ -115,7 +133,7 @@ class ClaimInput(TypedDict):
 
 class StoreFileInput(TypedDict):
     __pydantic_config__ = _STRICT  # type: ignore[misc]
-    version: NotRequired[Annotated[int, PlainValidator(check_version)] | None]
+    version: NotRequired[Version | None]
     sources: NotRequired[list[SourceInput] | None]
     topics: NotRequired[list[TopicInput] | None]
     claims: NotRequired[list[ClaimInput] | None]
