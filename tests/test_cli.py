@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from claimcmp.cli import app
 from conftest import invoke
 
-
 COMMANDS = {"check", "sources", "topics", "list", "show", "contradictions", "export", "diff", "schema"}
 
 
