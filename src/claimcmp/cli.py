@@ -15,7 +15,7 @@ from collections.abc import Callable
 from enum import Enum
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -42,6 +42,13 @@ err = Console(stderr=True, highlight=False)
 
 class Format(str, Enum):
     table = "table"
+    json = "json"
+
+
+class CheckFormat(str, Enum):
+    """How ``check`` reports its problems (one member per format: add more here)."""
+
+    text = "text"
     json = "json"
 
 
@@ -158,12 +165,21 @@ def main_options(
 
 @app.command()
 @handles_errors
-def check() -> None:
+def check(
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="text, or json (problems with stable codes).")
+    ] = CheckFormat.text,
+) -> None:
     """Validate the store and find every quote in its source; list all problems."""
     from .analysis import summarize
     from .rendering import summary_line
 
     result = load_checked()
+    if format is CheckFormat.json:
+        from .checkreport import check_json
+
+        sys.stdout.write(json.dumps(check_json(result), ensure_ascii=False, indent=2) + "\n")
+        raise typer.Exit(1 if result.errors else 0)
     print_problems(result.problems, to=out)
     out.print(summary_line(summarize(result.store), result.errors, result.warnings), soft_wrap=True)
     raise typer.Exit(1 if result.errors else 0)
@@ -319,3 +335,80 @@ def _silence_stdout() -> None:
     # Python flushes stdout at exit; point it at /dev/null so that flush cannot fail.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+
+
+# -- views: agreement, coverage, timeline --
+
+
+class MatrixFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+TopicOption = Annotated[
+    list[str], typer.Option("--topic", "-t", help="Only claims of this topic (repeatable).")
+]
+
+
+@app.command()
+@handles_errors
+def agreement(
+    topic: TopicOption = [],  # noqa: B006 - typer reads the default, never mutates it
+    format: Annotated[
+        MatrixFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = MatrixFormat.table,
+) -> None:
+    """How often each two sources take the same stance: a source x source matrix."""
+    from .render_views import agreement_lines, to_text
+    from .views import agreement_csv, agreement_json, agreement_view
+
+    view = agreement_view(load(), topic)
+    if format is MatrixFormat.json:
+        sys.stdout.write(json.dumps(agreement_json(view), ensure_ascii=False) + "\n")
+    elif format is MatrixFormat.csv:
+        sys.stdout.write(agreement_csv(view))
+    else:
+        sys.stdout.write(to_text(agreement_lines(view, out.width, topic), out.color_system, out.no_color))
+
+
+@app.command()
+@handles_errors
+def coverage(
+    topic: TopicOption = [],  # noqa: B006
+    silent: Annotated[
+        str | None,
+        typer.Option("--silent", metavar="SOURCE", help="Only the claims this source is silent on."),
+    ] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+) -> None:
+    """Who speaks on what: positions by topic and source, then the claims by consensus."""
+    from .render_views import coverage_lines, to_text
+    from .views import coverage_json, coverage_view
+
+    view = coverage_view(load(), topic, silent)
+    if format is Format.json:
+        sys.stdout.write(json.dumps(coverage_json(view), ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(to_text(coverage_lines(view, out.width), out.color_system, out.no_color))
+
+
+@app.command()
+@handles_errors
+def timeline(
+    topic: TopicOption = [],  # noqa: B006
+    source: Annotated[
+        list[str], typer.Option("--source", help="Only claims this source takes a position on (repeatable).")
+    ] = [],  # noqa: B006
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+) -> None:
+    """Dated claims in date order, with the sources' publication dates among them."""
+    from .render_views import timeline_lines, to_text
+    from .views import timeline_json, timeline_view
+
+    store = load()
+    view = timeline_view(store, topic, source)
+    if format is Format.json:
+        print_json(timeline_json(store, view))
+    else:
+        sys.stdout.write(to_text(timeline_lines(view, out.width), out.color_system, out.no_color))
