@@ -72,10 +72,10 @@ _SYSTEMS = {
 def to_text(lines: Iterable[Line], color_system: str | None = None, no_color: bool = False) -> str:
     """The lines as terminal text: plain without a colour system (piped output),
     else with the styles' escape codes (only bold, dim and the like with ``no_color``)."""
+    lines = [_trimmed(line) for line in lines]
     if color_system is None:
         return "".join("".join(text for text, _style in line) + "\n" for line in lines)
     system = _SYSTEMS.get(color_system, ColorSystem.STANDARD)
-    lines = list(lines)
     # A template per style, "<escape codes>%s<reset>": the text is its argument.
     templates = {"": "%s"}
     for style in {style for line in lines for _text, style in line}:
@@ -86,9 +86,16 @@ def to_text(lines: Iterable[Line], color_system: str | None = None, no_color: bo
     return "".join("".join([templates[style] % text for text, style in line]) + "\n" for line in lines)
 
 
-def plain(lines: Iterable[Line]) -> str:
-    """The lines without any style: what a pipe receives."""
-    return to_text(lines)
+def _trimmed(line: Line) -> Line:
+    """The line without trailing white space (an empty last cell of a grid)."""
+    if not line or line[-1][0][-1:] not in (" ", ""):
+        return line
+    line = list(line)
+    while line and not line[-1][0].strip():
+        line.pop()
+    if line and not line[-1][1]:
+        line[-1] = (line[-1][0].rstrip(), "")
+    return line
 
 
 # -- shared pieces -----------------------------------------------------------------------
@@ -325,12 +332,15 @@ def _group(value: str) -> tuple[str, str]:
     return year, (value[:7] if len(value) >= 7 else f"{year}, month not given")
 
 
-def _marker_line(source: Source) -> Line:
-    line: Line = [(f"  {PUBLISHED} published: {source.id} ({source.published})", "bold blue")]
+def _marker_lines(source: Source, width: int) -> list[Line]:
+    """A source's publication marker, with its author and publisher."""
+    head = f"  {PUBLISHED} published: {source.id} ({source.published})"
     byline = ", ".join(clean(p) for p in (source.author, source.publisher) if p)
-    if byline:
-        line.append((f"  {byline}", "blue"))
-    return line
+    if not byline:
+        return [[(head, "bold blue")]]
+    if len(head) + 2 + len(byline) <= width:
+        return [[(head, "bold blue"), (f"  {byline}", "blue")]]
+    return [[(head, "bold blue")], *_indented(byline, 4, width, "blue")]
 
 
 def timeline_lines(view: TimelineView, width: int) -> list[Line]:
@@ -352,7 +362,7 @@ def timeline_lines(view: TimelineView, width: int) -> list[Line]:
             year, month = entry_year, None
             lines.extend(([], [(year, "bold underline")]))
         if isinstance(entry, Marker):
-            lines.append(_marker_line(entry.source))
+            lines.extend(_marker_lines(entry.source, width))
             continue
         if entry_month != month:
             month = entry_month
