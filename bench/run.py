@@ -96,6 +96,7 @@ class Sample:
     rss_kb: int
     rc: int
     stderr: str = ""
+    cpu: float = float("nan")  # user + system CPU seconds: what a busy machine inflates least
 
 
 @dataclass
@@ -110,6 +111,10 @@ class Row:
     @property
     def wall(self) -> float:
         return statistics.median(s.wall for s in self.samples) if self.samples else float("nan")
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples) if self.samples else float("nan")
 
     @property
     def rss_mb(self) -> float:
@@ -139,7 +144,7 @@ if pid == 0:
 _, status, ru = os.wait4(pid, 0)
 wall = time.perf_counter() - t0
 with open(out, "w") as fh:
-    fh.write(f"{wall!r} {ru.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+    fh.write(f"{wall!r} {ru.ru_maxrss} {os.waitstatus_to_exitcode(status)} {ru.ru_utime + ru.ru_stime!r}")
 """
 
 
@@ -155,10 +160,10 @@ def run_once(cmd: list[str], env: dict[str, str], cwd: Path) -> Sample:
             cwd=cwd,
             check=True,
         )
-        wall_s, rss_s, rc_s = Path(res.name).read_text().split()
+        wall_s, rss_s, rc_s, cpu_s = Path(res.name).read_text().split()
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    return Sample(wall=float(wall_s), rss_kb=int(rss_s), rc=int(rc_s), stderr=text)
+    return Sample(wall=float(wall_s), rss_kb=int(rss_s), rc=int(rc_s), stderr=text, cpu=float(cpu_s))
 
 
 def base_env() -> dict[str, str]:
@@ -232,7 +237,7 @@ class Bench:
         self.rows.append(row)
         if self.verbose:
             print(
-                f"  {group:>8}  {label:<28} {row.wall:8.3f} s  {row.rss_mb:7.1f} MB",
+                f"  {group:>8}  {label:<32} {row.wall:8.3f} s  {row.cpu:7.3f} s CPU  {row.rss_mb:7.1f} MB",
                 file=sys.stderr,
                 flush=True,
             )
@@ -417,17 +422,19 @@ def build_report(
         L.append("")
     L.append("## Timings")
     L.append("")
-    L.append("| store | command | wall s (median) | min–max s | peak RSS MB | ms per 1k claims |")
-    L.append("|---|---|---:|---:|---:|---:|")
+    L.append(
+        "| store | command | wall s (median) | min–max s | CPU s (median) | peak RSS MB | ms per 1k claims |"
+    )
+    L.append("|---|---|---:|---:|---:|---:|---:|")
     for r in bench.rows:
         if r.failed:
-            L.append(f"| {r.group} | {r.label} | FAILED (exit {r.samples[-1].rc}) | | | |")
+            L.append(f"| {r.group} | {r.label} | FAILED (exit {r.samples[-1].rc}) | | | | |")
             continue
         walls = [s.wall for s in r.samples]
         per1k = f"{r.wall / r.claims * 1000 * 1000:.1f}" if r.claims else ""
         L.append(
             f"| {r.group} | {r.label} | {fmt_s(r.wall)} | {min(walls):.3f}–{max(walls):.3f} "
-            f"| {fmt_mb(r.rss_max_mb)} | {per1k} |"
+            f"| {fmt_s(r.cpu)} | {fmt_mb(r.rss_max_mb)} | {per1k} |"
         )
     L.append("")
 

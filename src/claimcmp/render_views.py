@@ -72,9 +72,10 @@ _SYSTEMS = {
 def to_text(lines: Iterable[Line], color_system: str | None = None, no_color: bool = False) -> str:
     """The lines as terminal text: plain without a colour system (piped output),
     else with the styles' escape codes (only bold, dim and the like with ``no_color``)."""
-    lines = [_trimmed(line) for line in lines]
+    # Only a line whose last piece ends in a blank needs trimming: test inline.
+    lines = [_trimmed(line) if line and line[-1][0][-1:] in (" ", "") else line for line in lines]
     if color_system is None:
-        return "".join("".join(text for text, _style in line) + "\n" for line in lines)
+        return "".join(["".join([text for text, _style in line]) + "\n" for line in lines])
     system = _SYSTEMS.get(color_system, ColorSystem.STANDARD)
     # A template per style, "<escape codes>%s<reset>": the text is its argument.
     templates = {"": "%s"}
@@ -83,13 +84,11 @@ def to_text(lines: Iterable[Line], color_system: str | None = None, no_color: bo
             parsed = Style.parse(style)
             rendered = (parsed.without_color if no_color else parsed).render("\0", color_system=system)
             templates[style] = rendered.replace("%", "%%").replace("\0", "%s")
-    return "".join("".join([templates[style] % text for text, style in line]) + "\n" for line in lines)
+    return "".join(["".join([templates[style] % text for text, style in line]) + "\n" for line in lines])
 
 
 def _trimmed(line: Line) -> Line:
     """The line without trailing white space (an empty last cell of a grid)."""
-    if not line or line[-1][0][-1:] not in (" ", ""):
-        return line
     line = list(line)
     while line and not line[-1][0].strip():
         line.pop()
@@ -133,16 +132,16 @@ def _fit(label: str, width: int) -> str:
 _MARK_PIECES = {stance: (STANCE_MARKS[stance], STANCE_STYLES[stance]) for stance in STANCES}
 
 
-def stance_pieces(claim: Claim) -> Line:
-    """A claim's positions as ``✔ a  ✘ b*``: by stance, then as listed."""
-    pieces: Line = []
+def stance_pieces(claim: Claim, indent: str = "") -> Line:
+    """A claim's positions as ``✔ a  ✘ b*``: by stance, then as listed (after
+    ``indent``)."""
+    pieces: Line = [(indent, "")] if indent else []
+    positions = claim.positions
     for stance in STANCES:
         mark = _MARK_PIECES[stance]
-        for position in claim.positions:
-            if position.stance == stance:
-                pieces.append(mark)
-                pieces.append((f" {position.source}{INFERRED if position.inferred else ''}  ", ""))
-    if pieces:
+        for position in [p for p in positions if p.stance == stance]:
+            pieces += (mark, (f" {position.source}{INFERRED if position.inferred else ''}  ", ""))
+    if len(pieces) > 1:
         pieces[-1] = (pieces[-1][0][:-2], "")
     return pieces
 
@@ -213,6 +212,22 @@ def _pair_cell(pair: PairAgreement) -> Piece:
     return label, _heat(pair.rate)
 
 
+def _pair_cells(view: AgreementView) -> list[Line]:
+    """The symmetric matrix of cells, blank on the diagonal. Cells repeat a
+    lot (a few dozen counts over thousands of pairs): each is made once."""
+    index = {s.id: i for i, s in enumerate(view.sources)}
+    cells: list[Line] = [[("", "")] * len(index) for _ in index]
+    made: dict[tuple[int, int, int, bool], Piece] = {}
+    for pair in view.pairs:
+        key = (pair.agree, pair.shared, pair.contradict, pair.independent)
+        cell = made.get(key)
+        if cell is None:
+            cell = made[key] = _pair_cell(pair)
+        i, j = index[pair.a], index[pair.b]
+        cells[i][j] = cells[j][i] = cell
+    return cells
+
+
 def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%"
 
@@ -250,7 +265,7 @@ def agreement_lines(view: AgreementView, width: int, topics: Sequence[str] = ())
     lines: list[Line] = [[(f"Agreement between sources{scope}: {view.claims} claim(s)", "bold")], []]
     if len(ids) < 2:
         return [*lines, [(f"Agreement needs two sources; the store has {len(ids)}.", "")]]
-    cells: list[Line] = [[_pair_cell(view.pair(a, b)) if a != b else ("", "") for b in ids] for a in ids]
+    cells = _pair_cells(view)
     cell_width = max(len(text) for row in cells for text, _ in row)
     rows, columns = _source_labels(ids, cell_width, width, ids)
     lines.extend(grid("source", rows, columns, cells, width))
@@ -271,10 +286,8 @@ def agreement_lines(view: AgreementView, width: int, topics: Sequence[str] = ())
 # -- coverage ----------------------------------------------------------------------------
 
 
-def _silent_lines(silent: Sequence[str] | int, width: int) -> list[Line]:
-    """Who is silent on a claim: by name, or by number when they are many."""
-    if isinstance(silent, int):
-        return [[(f"      silent: the {silent} other sources", "dim")]] if silent else []
+def _silent_lines(silent: Sequence[str], width: int) -> list[Line]:
+    """The sources silent on a claim, by name."""
     return _indented(f"silent: {', '.join(silent)}", 6, width, "dim") if silent else []
 
 
@@ -303,20 +316,27 @@ def coverage_lines(view: CoverageView, width: int) -> list[Line]:
     for row in view.claims:
         counts[row.consensus] = counts.get(row.consensus, 0) + 1
     current = None
-    inferred = False
     total = len(ids)
+    append, extend = lines.append, lines.extend  # a line or more per claim: keep the loop lean
     for row in view.claims:
         claim = row.claim
         if row.consensus != current:
             current = row.consensus
             style = "bold magenta" if current == "contested" else "bold"
-            lines.extend(([], [(f"{current} ({counts[current]})", style)]))
-        lines.append([(f"  {claim.id}", "bold cyan"), (f" [{claim.topic}]", "dim")])
-        lines.extend(_indented(clean(claim.text), 6, width))
-        lines.append([("      ", ""), *stance_pieces(claim)])
+            extend(([], [(f"{current} ({counts[current]})", style)]))
+        append([(f"  {claim.id}", "bold cyan"), (f" [{claim.topic}]", "dim")])
+        text = claim.text if claim.text.isprintable() else clean(claim.text)
+        if len(text) <= width - 6:
+            append([("      " + text, "")])
+        else:
+            extend(_indented(text, 6, width))
+        append(stance_pieces(claim, "      "))
         quiet = total - len(claim.positions)
-        lines.extend(_silent_lines(row.silent if quiet <= MANY_SILENT else quiet, width))
-        inferred = inferred or any(p.inferred for p in claim.positions)
+        if quiet > MANY_SILENT:
+            append([(f"      silent: the {quiet} other sources", "dim")])
+        elif quiet:
+            extend(_silent_lines(row.silent, width))
+    inferred = any(p.inferred for row in view.claims for p in row.claim.positions)
     if not view.claims:
         lines.append([("none", "")])
     lines.append([])
@@ -369,7 +389,7 @@ def timeline_lines(view: TimelineView, width: int) -> list[Line]:
             lines.append([(f" {month}", "bold")])
         lines.append([(f"  {when:<10}  ", "dim"), (entry.id, "bold cyan"), (f" [{entry.topic}]", "dim")])
         lines.extend(_indented(clean(entry.text), 14, width))
-        lines.append([(" " * 14, ""), *stance_pieces(entry)])
+        lines.append(stance_pieces(entry, " " * 14))
         inferred = inferred or any(p.inferred for p in entry.positions)
     lines.append([])
     summary = (

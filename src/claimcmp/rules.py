@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -33,6 +34,7 @@ def consensus(claim: Claim) -> Consensus:
 # -- dates ------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8192)  # a store repeats its dates; the timeline sorts thousands
 def date_span(value: str) -> tuple[dt.date, dt.date]:
     """The first and last day a partial date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) covers."""
     parts = [int(part) for part in value.split("-")]

@@ -11,7 +11,8 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from .analysis import claim_json, require_names
 from .models import Claim, Source, Store, Topic
@@ -104,8 +105,10 @@ class TopicCoverage:
     positions: dict[str, int]  # source id -> positions on the topic's claims (0: silent)
 
 
-@dataclass(frozen=True)
-class ClaimCoverage:
+class ClaimCoverage(NamedTuple):
+    """A claim, its consensus, and (on demand) who is silent on it. A named
+    tuple: coverage makes one per claim, and these build several times faster."""
+
     claim: Claim
     consensus: Consensus
     sources: Sequence[str]  # every source id of the store, in store order
@@ -137,10 +140,10 @@ def coverage_view(store: Store, topics: Sequence[str] = (), silent: str | None =
     chosen = [store.topics[t] for t in topics] if topics else list(store.topics.values())
     counts: dict[str, dict[str, int]] = {t.id: dict.fromkeys(store.sources, 0) for t in chosen}
     sizes = dict.fromkeys(counts, 0)
-    rank = {name: i for i, name in enumerate(CONSENSUS_ORDER)}
-    rows: list[tuple[int, int, ClaimCoverage]] = []
+    # One list per consensus, in CONSENSUS_ORDER; each keeps store order.
+    buckets: dict[str, list[ClaimCoverage]] = {name: [] for name in CONSENSUS_ORDER}
     all_ids = tuple(store.sources)
-    for order, claim in enumerate(claims):
+    for claim in claims:
         row = counts.get(claim.topic)
         if row is not None:
             sizes[claim.topic] += 1
@@ -150,12 +153,11 @@ def coverage_view(store: Store, topics: Sequence[str] = (), silent: str | None =
         if silent is not None and any(p.source == silent for p in claim.positions):
             continue
         level = consensus(claim)
-        rows.append((rank[level], order, ClaimCoverage(claim, level, all_ids)))
-    rows.sort(key=lambda item: (item[0], item[1]))
+        buckets[level].append(ClaimCoverage(claim, level, all_ids))
     return CoverageView(
         list(store.sources.values()),
         [TopicCoverage(t, sizes[t.id], counts[t.id]) for t in chosen],
-        [row for _rank, _order, row in rows],
+        [row for name in CONSENSUS_ORDER for row in buckets[name]],
         silent,
     )
 
@@ -209,15 +211,21 @@ def timeline_view(store: Store, topics: Sequence[str] = (), sources: Sequence[st
     chosen = [
         c for c in _claims_of(store, topics) if not wanted or any(p.source in wanted for p in c.positions)
     ]
-    dated = sorted((c for c in chosen if c.date is not None), key=date_sort_key)
-    speakers = {p.source for c in dated for p in c.positions}
+    # (day, 0 for a claim / 1 for a marker, id): claims as date_sort_key orders them.
     keyed: list[tuple[tuple[Any, int, str], Claim | Marker]] = [
-        ((date_sort_key(c)[0], 0, c.id), c) for c in dated
+        ((date_sort_key(c)[0], 0, c.id), c) for c in chosen if c.date is not None
     ]
-    for source in store.sources.values():
-        if source.published is not None and source.id in speakers:
-            keyed.append(((date_span(source.published)[1], 1, source.id), Marker(source)))
-    keyed.sort(key=lambda item: item[0])
+    keyed.sort(key=itemgetter(0))
+    dated = [entry for _key, entry in keyed if isinstance(entry, Claim)]
+    speakers = {p.source for c in dated for p in c.positions}
+    markers = [
+        ((date_span(source.published)[1], 1, source.id), Marker(source))
+        for source in store.sources.values()
+        if source.published is not None and source.id in speakers
+    ]
+    if markers:
+        keyed.extend(markers)
+        keyed.sort(key=itemgetter(0))
     return TimelineView([entry for _key, entry in keyed], dated, len(chosen) - len(dated))
 
 
