@@ -377,3 +377,22 @@ def test_store_text_cannot_reach_the_terminal_as_codes(
         assert code == 0
         assert "\x1b" not in output
         assert "Bad \ufffd[31mred\ufffd[0m [bold]text[/bold]" in output
+
+
+def test_matrix_columns_by_width_on_the_bundled_store(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled = str(Path(__file__).resolve().parent.parent / "data" / "claims.yaml")
+    monkeypatch.setenv("COLUMNS", "200")
+    code, wide = invoke(runner, "--store", bundled, "agreement")
+    assert code == 0
+    assert wide.splitlines()[2].split() == [
+        "source", "krivosheev-2022", "edm-2021", "tatikyan-2023", "kazimzada-2023", "anon-2020"
+    ]  # fmt: skip
+    monkeypatch.setenv("COLUMNS", "80")
+    code, narrow = invoke(runner, "--store", bundled, "agreement")
+    assert narrow.splitlines()[2].split() == ["source", "1", "2", "3", "4", "5"]
+    assert narrow.splitlines()[3].startswith("1 krivosheev-2022")
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    code, narrow = invoke(runner, "--store", bundled, "timeline")
+    assert code == 0 and max(len(line) for line in narrow.splitlines()) <= 80

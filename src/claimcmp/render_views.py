@@ -36,6 +36,7 @@ PUBLISHED = "◆"
 GAP = 2  # spaces between the columns of a grid
 MIN_LABEL = 12
 MANY_SILENT = 8  # past this many, silent sources are counted, not named
+PROSE = 100  # sentences wrap at most this wide: longer lines are hard to read
 
 STANCE_LEGEND = "  ".join(f"{STANCE_MARKS[s]} {s}" for s in STANCES)
 INFERRED_LEGEND = f"{INFERRED} inferred: the stance follows only with the source's wider argument"
@@ -132,18 +133,27 @@ def _fit(label: str, width: int) -> str:
 _MARK_PIECES = {stance: (STANCE_MARKS[stance], STANCE_STYLES[stance]) for stance in STANCES}
 
 
-def stance_pieces(claim: Claim, indent: str = "") -> Line:
-    """A claim's positions as ``✔ a  ✘ b*``: by stance, then as listed (after
-    ``indent``)."""
-    pieces: Line = [(indent, "")] if indent else []
+def stance_lines(claim: Claim, indent: int, width: int) -> list[Line]:
+    """A claim's positions as ``✔ a  ✘ b*``, by stance, then as listed; after
+    ``indent`` spaces, on as many lines as ``width`` needs."""
+    pad: Line = [(" " * indent, "")] if indent else []
+    lines: list[Line] = []
+    line, used = list(pad), indent
     positions = claim.positions
     for stance in STANCES:
         mark = _MARK_PIECES[stance]
         for position in [p for p in positions if p.stance == stance]:
-            pieces += (mark, (f" {position.source}{INFERRED if position.inferred else ''}  ", ""))
-    if len(pieces) > 1:
-        pieces[-1] = (pieces[-1][0][:-2], "")
-    return pieces
+            label = f" {position.source}{INFERRED if position.inferred else ''}  "
+            if used > indent and used + len(label) - 1 > width:
+                line[-1] = (line[-1][0][:-2], "")
+                lines.append(line)
+                line, used = list(pad), indent
+            line += (mark, (label, ""))
+            used += 1 + len(label)
+    if used > indent:
+        line[-1] = (line[-1][0][:-2], "")
+    lines.append(line)
+    return lines
 
 
 def _legend(inferred: bool) -> list[Line]:
@@ -276,10 +286,10 @@ def agreement_lines(view: AgreementView, width: int, topics: Sequence[str] = ())
         f"{NOT_INDEPENDENT} not independent (based_on); {NOTHING_SHARED} no claim in common; "
         "colour: the share of agreement, from red (0%) to green (100%)."
     )
-    lines.extend(_indented(legend, 0, width, "dim"))
+    lines.extend(_indented(legend, 0, min(width, PROSE), "dim"))
     lines.append([])
     for sentence in agreement_sentences(view):
-        lines.extend(_indented(sentence, 0, width))
+        lines.extend(_indented(sentence, 0, min(width, PROSE)))
     return lines
 
 
@@ -330,7 +340,7 @@ def coverage_lines(view: CoverageView, width: int) -> list[Line]:
             append([("      " + text, "")])
         else:
             extend(_indented(text, 6, width))
-        append(stance_pieces(claim, "      "))
+        extend(stance_lines(claim, 6, width))
         quiet = total - len(claim.positions)
         if quiet > MANY_SILENT:
             append([(f"      silent: the {quiet} other sources", "dim")])
@@ -370,7 +380,7 @@ def timeline_lines(view: TimelineView, width: int) -> list[Line]:
             f"No dated claims to show ({view.undated} claim(s) without a date); "
             "give a claim a 'date' to place it in time."
         )
-        return _indented(message, 0, width)
+        return _indented(message, 0, min(width, PROSE))
     lines: list[Line] = []
     year = month = None
     inferred = False
@@ -389,7 +399,7 @@ def timeline_lines(view: TimelineView, width: int) -> list[Line]:
             lines.append([(f" {month}", "bold")])
         lines.append([(f"  {when:<10}  ", "dim"), (entry.id, "bold cyan"), (f" [{entry.topic}]", "dim")])
         lines.extend(_indented(clean(entry.text), 14, width))
-        lines.append(stance_pieces(entry, " " * 14))
+        lines.extend(stance_lines(entry, 14, width))
         inferred = inferred or any(p.inferred for p in entry.positions)
     lines.append([])
     summary = (
@@ -397,4 +407,4 @@ def timeline_lines(view: TimelineView, width: int) -> list[Line]:
         f"{PUBLISHED} a source's publication, placed at the last day its date covers: a claim "
         "below the marker of a source that takes a position on it is an anachronism."
     )
-    return lines + _indented(summary, 0, width, "dim") + _legend(inferred)
+    return lines + _indented(summary, 0, min(width, PROSE), "dim") + _legend(inferred)
