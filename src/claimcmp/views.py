@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -38,14 +38,6 @@ class AgreementView:
     sources: list[Source]  # in store order
     pairs: list[PairAgreement]  # each unordered pair once, in store order
     claims: int  # how many claims were compared
-    _index: dict[tuple[str, str], PairAgreement] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_index", {(p.a, p.b): p for p in self.pairs})
-
-    def pair(self, a: str, b: str) -> PairAgreement:
-        """The pair of ``a`` and ``b``, in either order."""
-        return self._index[(a, b)] if (a, b) in self._index else self._index[(b, a)]
 
     def most_agreeing(self) -> PairAgreement | None:
         """The pair with the highest rate of agreement; ties go to the pair that
