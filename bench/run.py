@@ -15,6 +15,8 @@ os.wait4):
   contradictions     claimcmp --store S contradictions --format json, warm: after one
     (warm)           unmeasured run that fills the cache dir; stdout to /dev/null
   show TOPIC (warm)  claimcmp --store S show TOPIC, the store's largest topic
+  agreement, coverage, timeline (warm)
+                     each view as a table (COLUMNS=120) and as JSON, warm
   floor: yaml load   python -c "yaml.load(open(S,'rb'), Loader=yaml.CSafeLoader)"
   floor: yaml_rs     python -c "yaml_rs.load(open(S,'rb').read())"
   floor: imports     python -c "import typer, rich, pydantic, yaml, rapidfuzz"
@@ -27,8 +29,9 @@ command (see LAUNCHER), so the runner's own memory does not leak into it.
 
 Results are printed and written as Markdown (default bench/results.md; with
 --quick, bench/out/results-quick.md) with a machine description and the targets:
-at 20k claims cold check <= 1.0 s, warm contradictions <= 0.3 s, peak RSS
-<= 300 MB, cost linear from 1k to 20k, bundled show <= 1.3x the import line.
+at 20k claims cold check <= 1.0 s, warm contradictions <= 0.3 s, each view
+(table) warm <= 0.5 s, peak RSS <= 300 MB, cost linear from 1k to 20k, bundled
+show <= 1.3x the import line.
 
 Exit status: 0 when every command ran and exited 0 (missed targets do not fail
 the run), 1 when a claimcmp command (or a floor) failed or claimcmp was not found
@@ -65,7 +68,19 @@ TARGETS = {
     "contradictions_warm_s": 0.3,
     "peak_rss_mb": 300.0,
     "bundled_show_ratio": 1.3,
+    "views_warm_s": 0.5,
 }
+
+# The views of issue 10, each measured warm (table: what a reader runs; json: the
+# same data for programs). Labels as in the report; arguments after --store S.
+VIEWS: tuple[tuple[str, list[str]], ...] = (
+    ("claimcmp agreement (warm)", ["agreement"]),
+    ("claimcmp coverage (warm)", ["coverage"]),
+    ("claimcmp timeline (warm)", ["timeline"]),
+    ("claimcmp agreement json (warm)", ["agreement", "--format", "json"]),
+    ("claimcmp coverage json (warm)", ["coverage", "--format", "json"]),
+    ("claimcmp timeline json (warm)", ["timeline", "--format", "json"]),
+)
 TARGET_SIZE = 20_000
 LINEAR_GROWTH = 2.0
 
@@ -81,6 +96,7 @@ class Sample:
     rss_kb: int
     rc: int
     stderr: str = ""
+    cpu: float = float("nan")  # user + system CPU seconds: what a busy machine inflates least
 
 
 @dataclass
@@ -95,6 +111,10 @@ class Row:
     @property
     def wall(self) -> float:
         return statistics.median(s.wall for s in self.samples) if self.samples else float("nan")
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples) if self.samples else float("nan")
 
     @property
     def rss_mb(self) -> float:
@@ -124,7 +144,7 @@ if pid == 0:
 _, status, ru = os.wait4(pid, 0)
 wall = time.perf_counter() - t0
 with open(out, "w") as fh:
-    fh.write(f"{wall!r} {ru.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+    fh.write(f"{wall!r} {ru.ru_maxrss} {os.waitstatus_to_exitcode(status)} {ru.ru_utime + ru.ru_stime!r}")
 """
 
 
@@ -140,10 +160,10 @@ def run_once(cmd: list[str], env: dict[str, str], cwd: Path) -> Sample:
             cwd=cwd,
             check=True,
         )
-        wall_s, rss_s, rc_s = Path(res.name).read_text().split()
+        wall_s, rss_s, rc_s, cpu_s = Path(res.name).read_text().split()
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    return Sample(wall=float(wall_s), rss_kb=int(rss_s), rc=int(rc_s), stderr=text)
+    return Sample(wall=float(wall_s), rss_kb=int(rss_s), rc=int(rc_s), stderr=text, cpu=float(cpu_s))
 
 
 def base_env() -> dict[str, str]:
@@ -217,7 +237,7 @@ class Bench:
         self.rows.append(row)
         if self.verbose:
             print(
-                f"  {group:>8}  {label:<28} {row.wall:8.3f} s  {row.rss_mb:7.1f} MB",
+                f"  {group:>8}  {label:<32} {row.wall:8.3f} s  {row.cpu:7.3f} s CPU  {row.rss_mb:7.1f} MB",
                 file=sys.stderr,
                 flush=True,
             )
@@ -402,17 +422,19 @@ def build_report(
         L.append("")
     L.append("## Timings")
     L.append("")
-    L.append("| store | command | wall s (median) | min–max s | peak RSS MB | ms per 1k claims |")
-    L.append("|---|---|---:|---:|---:|---:|")
+    L.append(
+        "| store | command | wall s (median) | min–max s | CPU s (median) | peak RSS MB | ms per 1k claims |"
+    )
+    L.append("|---|---|---:|---:|---:|---:|---:|")
     for r in bench.rows:
         if r.failed:
-            L.append(f"| {r.group} | {r.label} | FAILED (exit {r.samples[-1].rc}) | | | |")
+            L.append(f"| {r.group} | {r.label} | FAILED (exit {r.samples[-1].rc}) | | | | |")
             continue
         walls = [s.wall for s in r.samples]
         per1k = f"{r.wall / r.claims * 1000 * 1000:.1f}" if r.claims else ""
         L.append(
             f"| {r.group} | {r.label} | {fmt_s(r.wall)} | {min(walls):.3f}–{max(walls):.3f} "
-            f"| {fmt_mb(r.rss_max_mb)} | {per1k} |"
+            f"| {fmt_s(r.cpu)} | {fmt_mb(r.rss_max_mb)} | {per1k} |"
         )
     L.append("")
 
@@ -496,6 +518,17 @@ def build_report(
         f"| {tgt} claims: peak RSS of any claimcmp command ≤ {TARGETS['peak_rss_mb']:.0f} MB "
         f"| {fmt_mb(pk)} MB | {verdict(None if not peaks else pk <= TARGETS['peak_rss_mb'])} |"
     )
+    for label, view_args in VIEWS:
+        if "json" in view_args:
+            continue
+        r = get(tgt, label)
+        walls = [s.wall for s in r.samples] if r else []
+        spread = f" ({min(walls):.3f}–{max(walls):.3f})" if walls else ""
+        L.append(
+            f"| {tgt} claims: warm `{' '.join(view_args)}` ≤ {TARGETS['views_warm_s']} s "
+            f"| {fmt_s(r.wall) if r else '-'} s{spread} "
+            f"| {verdict(None if r is None else r.wall <= TARGETS['views_warm_s'])} |"
+        )
     L.append(f"| cost linear from smallest to largest size | see Scaling | {verdict(lin_ok)} |")
     rs = get("bundled", "claimcmp show TOPIC (warm)")
     ri = get("bundled", "floor: imports")
@@ -532,6 +565,10 @@ def build_report(
     L.append(
         "- `claimcmp show TOPIC (warm)`: `claimcmp --store STORE show TOPIC > /dev/null`, "
         "warm cache, the largest topic"
+    )
+    L.append(
+        "- `claimcmp agreement|coverage|timeline (warm)`: `claimcmp --store STORE VIEW > /dev/null` "
+        "(a table, `COLUMNS=120`), warm cache; `... json`: the same with `--format json`"
     )
     L.append(
         "- `floor: yaml load`: "
@@ -647,6 +684,16 @@ def main(argv: list[str] | None = None) -> int:
                     warm_dir=warm,
                     claims=size,
                 )
+                for label, view_args in VIEWS:
+                    bench.measure(
+                        group,
+                        label,
+                        [exe, "--store", str(store), *view_args],
+                        root,
+                        cache="warm",
+                        warm_dir=warm,
+                        claims=size,
+                    )
             bench.measure(
                 group,
                 "floor: yaml load",

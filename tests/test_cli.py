@@ -13,7 +13,20 @@ from typer.testing import CliRunner
 from claimcmp.cli import app
 from conftest import invoke
 
-COMMANDS = {"check", "sources", "topics", "list", "show", "contradictions", "export", "diff", "schema"}
+COMMANDS = {
+    "check",
+    "sources",
+    "topics",
+    "list",
+    "show",
+    "contradictions",
+    "export",
+    "diff",
+    "schema",
+    "agreement",
+    "coverage",
+    "timeline",
+}
 
 
 def test_every_command_and_option_has_help_text() -> None:

@@ -24,30 +24,37 @@ LAYERS: dict[str, int] = {
     # 1: the typed models, and where a store is
     "models": 1,
     "storepath": 1,
-    # 2: rules of the contract; reading and checking a store
+    # 2: the contract's rules (agreement, consensus, dates)
     "rules": 2,
-    "loading": 2,
-    # 3: the cache; what the commands compute
-    "cache": 3,
-    "analysis": 3,
-    "diff": 3,
-    "diffsides": 4,  # loads two stores (through the cache)
-    # 4: the library's front door; renderers
-    "api": 4,
-    "rendering": 4,
-    "markdown": 4,
-    "output": 4,
-    # 5: renderers of one view, built on the shared ones
-    "render_diff": 5,
-    "github": 5,
-    "render_csv": 5,
-    "export_sqlite": 5,
-    "annotations": 5,
-    "jsonschema_export": 5,
-    # 6: the command line (and the package's lazy facade, which may name anything)
-    "cli": 6,
-    "__main__": 7,
-    "__init__": 7,
+    # 3: reading and checking a store
+    "loading": 3,
+    # 4: the cache; what the commands compute
+    "cache": 4,
+    "analysis": 4,
+    "diff": 4,
+    "checkreport": 4,
+    "quote_spans": 4,
+    # 5: the library's front door; loading two sides; the shared renderers
+    "views": 5,  # built on analysis's name checks and claim JSON
+    "api": 5,
+    "diffsides": 5,
+    "rendering": 5,
+    "markdown": 5,
+    "output": 5,
+    # 6: renderers of one view or format, built on the shared ones
+    "render_diff": 6,
+    "render_views": 6,
+    "render_html": 6,
+    "github": 6,
+    "render_csv": 6,
+    "export_sqlite": 6,
+    "annotations": 6,
+    "jsonschema_export": 6,
+    # 7: the command line
+    "cli": 7,
+    # 8: the entry point, and the package's lazy facade (which may name anything)
+    "__main__": 8,
+    "__init__": 8,
 }
 
 

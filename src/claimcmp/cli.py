@@ -46,6 +46,14 @@ class Format(str, Enum):
     json = "json"
 
 
+class CheckFormat(str, Enum):
+    """How ``check`` reports its problems (one member per format: add more here)."""
+
+    text = "text"
+    json = "json"
+    github = "github"
+
+
 class StanceName(str, Enum):
     supports = "supports"
     refutes = "refutes"
@@ -146,23 +154,28 @@ def main_options(
     options.use_cache = not no_cache
 
 
-class CheckFormat(str, Enum):
-    text = "text"
-    github = "github"
-
-
 @app.command()
 @handles_errors
 def check(
-    format: CheckFormat = typer.Option(
-        CheckFormat.text, "--format", "-f", help="text, or github: workflow commands that annotate a PR."
-    ),
+    format: Annotated[
+        CheckFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text; json (problems with stable codes); or github (workflow commands that annotate a PR).",
+        ),
+    ] = CheckFormat.text,
 ) -> None:
     """Validate the store and find every quote in its source; list all problems."""
     from .analysis import summarize
     from .rendering import summary_line
 
     result = load_checked()
+    if format is CheckFormat.json:
+        from .checkreport import check_json
+
+        sys.stdout.write(json.dumps(check_json(result), ensure_ascii=False, indent=2) + "\n")
+        raise typer.Exit(1 if result.errors else 0)
     if format is CheckFormat.github:
         print_github(result.problems)
     else:
@@ -430,3 +443,80 @@ def diff(
     else:
         out.print(diff_view(result, sides.old_label, sides.new_label))
     raise typer.Exit(1 if exit_code and result.differs else 0)
+
+
+# -- views: agreement, coverage, timeline --
+
+
+class MatrixFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+TopicOption = Annotated[
+    list[str], typer.Option("--topic", "-t", help="Only claims of this topic (repeatable).")
+]
+
+
+@app.command()
+@handles_errors
+def agreement(
+    topic: TopicOption = [],  # noqa: B006 - typer reads the default, never mutates it
+    format: Annotated[
+        MatrixFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = MatrixFormat.table,
+) -> None:
+    """How often each two sources take the same stance: a source x source matrix."""
+    from .render_views import agreement_lines, to_text
+    from .views import agreement_csv, agreement_json, agreement_view
+
+    view = agreement_view(load(), topic)
+    if format is MatrixFormat.json:
+        sys.stdout.write(json.dumps(agreement_json(view), ensure_ascii=False) + "\n")
+    elif format is MatrixFormat.csv:
+        sys.stdout.write(agreement_csv(view))
+    else:
+        sys.stdout.write(to_text(agreement_lines(view, out.width, topic), out.color_system, out.no_color))
+
+
+@app.command()
+@handles_errors
+def coverage(
+    topic: TopicOption = [],  # noqa: B006
+    silent: Annotated[
+        str | None,
+        typer.Option("--silent", metavar="SOURCE", help="Only the claims this source is silent on."),
+    ] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+) -> None:
+    """Who speaks on what: positions by topic and source, then the claims by consensus."""
+    from .render_views import coverage_lines, to_text
+    from .views import coverage_json, coverage_view
+
+    view = coverage_view(load(), topic, silent)
+    if format is Format.json:
+        sys.stdout.write(json.dumps(coverage_json(view), ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(to_text(coverage_lines(view, out.width), out.color_system, out.no_color))
+
+
+@app.command()
+@handles_errors
+def timeline(
+    topic: TopicOption = [],  # noqa: B006
+    source: Annotated[
+        list[str], typer.Option("--source", help="Only claims this source takes a position on (repeatable).")
+    ] = [],  # noqa: B006
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+) -> None:
+    """Dated claims in date order, with the sources' publication dates among them."""
+    from .render_views import timeline_lines, to_text
+    from .views import timeline_json, timeline_view
+
+    store = load()
+    view = timeline_view(store, topic, source)
+    if format is Format.json:
+        print_json(timeline_json(store, view))
+    else:
+        sys.stdout.write(to_text(timeline_lines(view, out.width), out.color_system, out.no_color))

@@ -20,8 +20,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
-from .problems import Problem, StoreError
+from .problems import Problem, Severity, StoreError
 from .quotes import SourceText
+from .rules import is_anachronistic
 from .schema import CLAIMS, FIELDS, ITEMS, STORE_FILE
 from .storepath import display, store_files, store_root
 from .suggest import closest_names
@@ -53,9 +54,20 @@ class _File:
         found = self.marks.locate(loc, key=key)
         return found if found is not None else (None, None)
 
-    def problem(self, loc: Loc, message: str, *, key: bool = False, warning: bool = False) -> Problem:
+    def problem(
+        self,
+        loc: Loc,
+        message: str,
+        *,
+        code: str,
+        key: bool = False,
+        warning: bool = False,
+        claim: str | None = None,
+        source: str | None = None,
+    ) -> Problem:
         line, column = self.locate(loc, key=key)
-        return Problem(self.shown, line, column, message, "warning" if warning else "error")
+        severity: Severity = "warning" if warning else "error"
+        return Problem(self.shown, line, column, message, severity, code, claim, source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +104,21 @@ class _Checker:
         store = Store(root=root, files=files)
         if not files:
             self.problems.append(
-                Problem(self.shown(self.path), None, None, "the folder holds no .yaml or .yml file")
+                Problem(
+                    self.shown(self.path),
+                    None,
+                    None,
+                    "the folder holds no .yaml or .yml file",
+                    code="no-store-files",
+                )
             )
         for path in files:
             read = self.read_file(path, root)
             if read is not None:
                 self.collect(read, store)
         self.check_references(store)
+        self.check_based_on(store)
+        self.check_dates(store)
         self.read_texts(store, anchor_quotes=anchor_quotes)
         self.problems.sort(key=_problem_order)
         return CheckResult(store, self.problems)
@@ -113,11 +133,25 @@ class _Checker:
         try:
             real = path.resolve()
         except (OSError, RuntimeError):  # a loop of symbolic links
-            self.problems.append(Problem(shown, None, None, "cannot read the file: a loop of symbolic links"))
+            self.problems.append(
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    "cannot read the file: a loop of symbolic links",
+                    code="unreadable-file",
+                )
+            )
             return None
         if not _inside(real, root):
             self.problems.append(
-                Problem(shown, None, None, "this YAML file lies outside the store's root (a link?); refused")
+                Problem(
+                    shown,
+                    None,
+                    None,
+                    "this YAML file lies outside the store's root (a link?); refused",
+                    code="outside-root",
+                )
             )
             return None
         text = _read_text(path, shown, self.problems, self.read_bytes)
@@ -130,10 +164,10 @@ class _Checker:
             try:
                 result = read_events(text)
             except YamlProblem as problem:
-                self.problems.append(Problem(shown, problem.line, problem.column, problem.message))
+                self.problems.append(_yaml_problem(shown, problem))
                 return None
             data, file.marks = result.data, result.marks
-            self.problems.extend(Problem(shown, d.line, d.column, d.message) for d in result.duplicates)
+            self.problems.extend(_yaml_problem(shown, d) for d in result.duplicates)
         file.data = data
         return file
 
@@ -142,12 +176,15 @@ class _Checker:
         if data is None:
             self.problems.append(
                 file.problem(
-                    (), "the file is empty; a store file holds sources, topics or claims", warning=True
+                    (),
+                    "the file is empty; a store file holds sources, topics or claims",
+                    code="empty-file",
+                    warning=True,
                 )
             )
             return
         if not isinstance(data, dict):
-            self.problems.append(file.problem((), _top_level_message(data)))
+            self.problems.append(file.problem((), _top_level_message(data), code="top-level-not-mapping"))
             return
         file.data = None  # the raw data is not kept past its validation
         try:
@@ -159,14 +196,14 @@ class _Checker:
                 try:
                     result = read_events(file.text)
                 except YamlProblem as problem:
-                    self.problems.append(Problem(file.shown, problem.line, problem.column, problem.message))
+                    self.problems.append(_yaml_problem(file.shown, problem))
                     return
                 data, file.marks, file.fast = result.data, result.marks, False
-                self.problems.extend(
-                    Problem(file.shown, d.line, d.column, d.message) for d in result.duplicates
-                )
+                self.problems.extend(_yaml_problem(file.shown, d) for d in result.duplicates)
                 if not isinstance(data, dict):
-                    self.problems.append(file.problem((), _top_level_message(data)))
+                    self.problems.append(
+                        file.problem((), _top_level_message(data), code="top-level-not-mapping")
+                    )
                     return
             items = self.validate_items(file, data)
         for section, entries in items.items():
@@ -180,7 +217,11 @@ class _Checker:
                     where = f"{first_file.shown}:{first_line}" if first_line else str(first_file.shown)
                     self.problems.append(
                         file.problem(
-                            (*loc, "id"), f"duplicate {kind} id {item.id!r} (first defined at {where})"
+                            (*loc, "id"),
+                            f"duplicate {kind} id {item.id!r} (first defined at {where})",
+                            code="duplicate-id",
+                            claim=item.id if kind == "claim" else None,
+                            source=item.id if kind == "source" else None,
                         )
                     )
                     continue
@@ -206,14 +247,18 @@ class _Checker:
                 continue
             if not isinstance(entries, list):
                 self.problems.append(
-                    file.problem((section,), f"'{section}' must be a list (each item starting with '- ')")
+                    file.problem(
+                        (section,),
+                        f"'{section}' must be a list (each item starting with '- ')",
+                        code="wrong-type",
+                    )
                 )
                 continue
             for index, entry in enumerate(entries):
                 try:
                     items[section].append((index, _BUILD[section](adapter.validate_python(entry))))
                 except ValidationError as error:
-                    self.report(file, (section, index), error)
+                    self.report(file, (section, index), error, _item_ids(section, entry))
                     self.remember_broken(_KINDS[section], entry, file, (section, index))
         return items
 
@@ -236,7 +281,15 @@ class _Checker:
                     job = _QuoteJob(file, (*loc, "positions", index, "quote"), quote, None)
                     self.orphan_quotes.setdefault(source, []).append(job)
 
-    def report(self, file: _File, base: Loc, error: ValidationError) -> None:
+    def report(
+        self,
+        file: _File,
+        base: Loc,
+        error: ValidationError,
+        ids: tuple[str | None, str | None] = (None, None),
+    ) -> None:
+        """Each of a validation error's details as a problem; ``ids`` are the
+        (claim, source) the failed item is, when it has an id."""
         for detail in error.errors(include_url=False, include_context=True, include_input=True):
             loc = (*base, *detail["loc"])
             if detail["type"] == "invalid_key":  # pydantic names the key 'None', not None
@@ -244,7 +297,9 @@ class _Checker:
             message, key = describe_error(detail, loc)
             if detail["type"] == "missing":
                 loc = loc[:-1]
-            self.problems.append(file.problem(loc, message, key=key))
+            code = _error_code(detail, loc)
+            claim, source = ids
+            self.problems.append(file.problem(loc, message, code=code, key=key, claim=claim, source=source))
 
     # -- references between items ----------------------------------------------------
 
@@ -255,7 +310,12 @@ class _Checker:
             file, loc = self.origins[("claim", claim.id)]
             if claim.topic not in store.topics and ("topic", claim.topic) not in self.broken:
                 self.problems.append(
-                    file.problem((*loc, "topic"), _unknown("topic", claim.topic, topic_ids, "topics"))
+                    file.problem(
+                        (*loc, "topic"),
+                        _unknown("topic", claim.topic, topic_ids, "topics"),
+                        code="unknown-topic",
+                        claim=claim.id,
+                    )
                 )
             if claim.id in store.topics:
                 self.problems.append(
@@ -263,7 +323,9 @@ class _Checker:
                         (*loc, "id"),
                         f"claim id {claim.id!r} is also a topic id; 'claimcmp show {claim.id}' "
                         "will show the topic: rename one of them",
+                        code="id-clash",
                         warning=True,
+                        claim=claim.id,
                     )
                 )
             seen: dict[str, int] = {}
@@ -272,7 +334,11 @@ class _Checker:
                 if position.source not in store.sources and ("source", position.source) not in self.broken:
                     self.problems.append(
                         file.problem(
-                            (*ploc, "source"), _unknown("source", position.source, source_ids, "sources")
+                            (*ploc, "source"),
+                            _unknown("source", position.source, source_ids, "sources"),
+                            code="unknown-source",
+                            claim=claim.id,
+                            source=position.source,
                         )
                     )
                 if position.source in seen:
@@ -282,6 +348,9 @@ class _Checker:
                             f"a second position of source {position.source!r} on this claim "
                             f"(the first is position {seen[position.source] + 1}); "
                             "a source takes one stance per claim: merge them or split the claim",
+                            code="duplicate-position",
+                            claim=claim.id,
+                            source=position.source,
                         )
                     )
                 else:
@@ -291,7 +360,68 @@ class _Checker:
             if topic_id not in used_topics:
                 file, loc = self.origins[("topic", topic_id)]
                 self.problems.append(
-                    file.problem((*loc, "id"), f"topic {topic_id!r} has no claims", warning=True)
+                    file.problem(
+                        (*loc, "id"), f"topic {topic_id!r} has no claims", code="empty-topic", warning=True
+                    )
+                )
+
+    # -- based_on and dates ------------------------------------------------------------
+
+    def check_based_on(self, store: Store) -> None:
+        """Every id in a ``based_on`` names a source, and no source draws on itself
+        through any chain (``a -> b -> a``): one error per cycle found."""
+        source_ids = list(store.sources)
+        for source in store.sources.values():
+            file, loc = self.origins[("source", source.id)]
+            for index, target in enumerate(source.based_on):
+                if target not in store.sources and ("source", target) not in self.broken:
+                    message = _unknown("source", target, source_ids, "sources").replace(
+                        "unknown source", f"source {source.id!r} is based on an unknown source", 1
+                    )
+                    self.problems.append(
+                        file.problem(
+                            (*loc, "based_on", index), message, code="unknown-based-on", source=source.id
+                        )
+                    )
+        for cycle in based_on_cycles(store.sources):
+            first = store.sources[cycle[0]]
+            file, loc = self.origins[("source", first.id)]
+            index = first.based_on.index(cycle[1])
+            path = " -> ".join(cycle)
+            self.problems.append(
+                file.problem(
+                    (*loc, "based_on", index),
+                    f"based_on cycle: {path}; a source cannot draw on itself, even through others: "
+                    "remove one of these links",
+                    code="based-on-cycle",
+                    source=first.id,
+                )
+            )
+
+    def check_dates(self, store: Store) -> None:
+        """A position whose source was published before the claimed event is an anachronism."""
+        published = {s.id: s.published for s in store.sources.values() if s.published is not None}
+        if not published:
+            return
+        for claim in store.claims.values():
+            if claim.date is None:
+                continue
+            for index, position in enumerate(claim.positions):
+                when = published.get(position.source)
+                if when is None or not is_anachronistic(when, claim.date):
+                    continue
+                file, loc = self.origins[("claim", claim.id)]
+                self.problems.append(
+                    file.problem(
+                        (*loc, "positions", index),
+                        f"anachronism: source {position.source!r} (published {when}) takes a position "
+                        f"on claim {claim.id!r}, dated {claim.date}, an event after its publication; "
+                        "check the claim's date, the source's 'published' and the position",
+                        code="anachronism",
+                        warning=True,
+                        claim=claim.id,
+                        source=position.source,
+                    )
                 )
 
     # -- source texts and quotes -----------------------------------------------------
@@ -322,7 +452,9 @@ class _Checker:
                         (*loc, "id"),
                         f"source {source_id!r} has no 'file', so its quotes cannot be checked; "
                         "add the path of a plain-text copy",
+                        code="no-source-file",
                         warning=True,
+                        source=source_id,
                     )
                 )
                 continue
@@ -335,7 +467,10 @@ class _Checker:
             line = text.find(job.quote)
             if line is None:
                 message = self.missing_quote(job.quote, source_id, store, text)
-                self.problems.append(job.file.problem(job.loc, message))
+                claim = job.anchor[0] if job.anchor is not None else None
+                self.problems.append(
+                    job.file.problem(job.loc, message, code="quote-not-found", claim=claim, source=source_id)
+                )
             elif job.anchor is not None:
                 store.anchors[job.anchor] = line
 
@@ -350,7 +485,12 @@ class _Checker:
                 reason = "a loop of symbolic links"
             name = str(shown) if len(str(shown)) <= 120 else "..." + str(shown)[-117:]
             self.problems.append(
-                file.problem(loc, f"source {source_id!r}: cannot use the path {name!r}: {reason}")
+                file.problem(
+                    loc,
+                    f"source {source_id!r}: cannot use the path {name!r}: {reason}",
+                    code="bad-source-path",
+                    source=source_id,
+                )
             )
             return None
         if not _inside(real, store.root):
@@ -359,31 +499,58 @@ class _Checker:
                     loc,
                     f"source {source_id!r}: {shown} lies outside the store's root "
                     f"({self.shown(store.root)}); refused, a store may only name files inside it",
+                    code="outside-root",
+                    source=source_id,
                 )
             )
             return None
         refusal = _hidden_part(path, real, store.root)
         if refusal is not None:
-            self.problems.append(file.problem(loc, f"source {source_id!r}: {shown} {refusal}"))
+            self.problems.append(
+                file.problem(
+                    loc,
+                    f"source {source_id!r}: {shown} {refusal}",
+                    code="hidden-source-file",
+                    source=source_id,
+                )
+            )
             return None
         if not exists:
             self.problems.append(
                 file.problem(
-                    loc, f"source {source_id!r}: no file {shown} (the path is relative to this YAML file)"
+                    loc,
+                    f"source {source_id!r}: no file {shown} (the path is relative to this YAML file)",
+                    code="missing-source-file",
+                    source=source_id,
                 )
             )
             return None
         if not regular:
-            self.problems.append(file.problem(loc, f"source {source_id!r}: {shown} is not a regular file"))
+            self.problems.append(
+                file.problem(
+                    loc,
+                    f"source {source_id!r}: {shown} is not a regular file",
+                    code="not-regular-file",
+                    source=source_id,
+                )
+            )
             return None
         refusal = _refused_text_file(path, real, store)
         if refusal is not None:
-            self.problems.append(file.problem(loc, f"source {source_id!r}: {shown} {refusal}"))
+            self.problems.append(
+                file.problem(
+                    loc, f"source {source_id!r}: {shown} {refusal}", code="not-a-text-file", source=source_id
+                )
+            )
             return None
         errors: list[Problem] = []
         text = _read_text(real, shown, errors, self.read_bytes)
         for error in errors:
-            self.problems.append(file.problem(loc, f"source {source_id!r}: {error.format()}"))
+            self.problems.append(
+                file.problem(
+                    loc, f"source {source_id!r}: {error.format()}", code=error.code, source=source_id
+                )
+            )
         return text
 
     def missing_quote(self, quote: str, source_id: str, store: Store, text: SourceText) -> str:
@@ -422,7 +589,143 @@ def load_store(path: Path, *, cwd: Path | None = None) -> tuple[Store, list[Prob
     return result.store, result.problems
 
 
+def based_on_cycles(sources: Mapping[str, Source]) -> list[list[str]]:
+    """One cycle of ``based_on`` links per strongly connected group of sources
+    that draw on each other, as ``[a, b, ..., a]``: it starts at the group's
+    first source in store order and takes the shortest way back to it."""
+    order = {source_id: i for i, source_id in enumerate(sources)}
+    edges = {sid: [t for t in s.based_on if t in sources] for sid, s in sources.items()}
+    cycles = []
+    for group in _strongly_connected(list(sources), edges):
+        start = min(group, key=order.__getitem__)
+        if len(group) == 1 and start not in edges[start]:
+            continue
+        members = set(group)
+        # Breadth first from start's successors back to start: the shortest cycle.
+        parent: dict[str, str] = {}
+        queue = [start]
+        found = False
+        while queue and not found:
+            following = []
+            for node in queue:
+                for target in edges[node]:
+                    if target not in members:
+                        continue
+                    if target == start:
+                        parent[start] = node
+                        found = True
+                        break
+                    if target not in parent:
+                        parent[target] = node
+                        following.append(target)
+                if found:
+                    break
+            queue = following
+        path = [start]
+        node = parent[start]
+        while node != start:
+            path.append(node)
+            node = parent[node]
+        path.append(start)
+        path.reverse()
+        cycles.append(path)
+    cycles.sort(key=lambda c: order[c[0]])
+    return cycles
+
+
+def _strongly_connected(nodes: list[str], edges: Mapping[str, list[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components, without recursion."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    groups: list[list[str]] = []
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, next_edge = work.pop()
+            if next_edge == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            targets = edges[node]
+            while next_edge < len(targets):
+                target = targets[next_edge]
+                next_edge += 1
+                if target not in index:
+                    work.append((node, next_edge))
+                    work.append((target, 0))
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], index[target])
+            else:
+                if low[node] == index[node]:
+                    group = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    groups.append(group)
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+    return groups
+
+
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _yaml_problem(shown: Path, problem: YamlProblem) -> Problem:
+    return Problem(shown, problem.line, problem.column, problem.message, code=problem.code)
+
+
+def _item_ids(section: str, entry: Any) -> tuple[str | None, str | None]:
+    """(claim, source) that an item of ``section`` is, if it has a text id."""
+    item_id = entry.get("id") if isinstance(entry, dict) else None
+    if not isinstance(item_id, str):
+        return None, None
+    return (
+        (item_id, None) if section == "claims" else (None, item_id) if section == "sources" else (None, None)
+    )
+
+
+# The stable code of each kind of validation error (docs/checks.md).
+_ERROR_CODES = {
+    "missing": "missing-field",
+    "invalid_key": "invalid-key",
+    "extra_forbidden": "unknown-key",
+    "string_type": "wrong-type",
+    "list_type": "wrong-type",
+    "model_type": "wrong-type",
+    "dict_type": "wrong-type",
+    "model_attributes_type": "wrong-type",
+    "bool_type": "wrong-type",
+    "string_too_short": "empty-value",
+}
+
+
+def _error_code(detail: Mapping[str, Any], loc: Loc) -> str:
+    """The stable code of a validation error (``describe_error`` words it)."""
+    kind = detail["type"]
+    name = loc[-1] if loc else ""
+    if name == "version":
+        return "unsupported-version"
+    if kind == "literal_error" and name == "stance":
+        return "unknown-stance"
+    if kind == "string_pattern_mismatch":
+        pattern = str((detail.get("ctx") or {}).get("pattern", ""))
+        if "https" in pattern:
+            return "invalid-url"
+        return "invalid-id" if "a-z0-9" in pattern else "empty-value"
+    if kind == "too_short":
+        return "no-positions" if name == "positions" else "wrong-type"
+    if kind == "value_error" and name in ("date", "published"):
+        return "invalid-date"
+    return _ERROR_CODES.get(kind, "invalid")
 
 
 @contextmanager
@@ -564,12 +867,17 @@ def _read_text(path: Path, shown: Path, problems: list[Problem], read_bytes: Rea
                     None,
                     None,
                     f"file is {size:,} bytes; claimcmp reads files up to {MAX_TEXT_BYTES:,}",
+                    code="file-too-large",
                 )
             )
             return None
         raw = read_bytes(path)
     except OSError as error:
-        problems.append(Problem(shown, None, None, f"cannot read the file: {error.strerror or error}"))
+        problems.append(
+            Problem(
+                shown, None, None, f"cannot read the file: {error.strerror or error}", code="unreadable-file"
+            )
+        )
         return None
     try:
         text = raw.decode("utf-8")
@@ -583,6 +891,7 @@ def _read_text(path: Path, shown: Path, problems: list[Problem], read_bytes: Rea
                 column,
                 f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded; "
                 "save the file as UTF-8 (e.g. iconv -f cp1252 -t utf-8)",
+                code="not-utf8",
             )
         )
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -33,6 +34,7 @@ def consensus(claim: Claim) -> Consensus:
 # -- dates ------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8192)  # a store repeats its dates; the timeline sorts thousands
 def date_span(value: str) -> tuple[dt.date, dt.date]:
     """The first and last day a partial date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) covers."""
     parts = [int(part) for part in value.split("-")]
@@ -81,7 +83,10 @@ def ancestors(sources: Mapping[str, Source], source_id: str) -> frozenset[str]:
 def independent(sources: Mapping[str, Source], a: str, b: str) -> bool:
     """Two sources are independent unless one draws on the other or both draw
     on a common source."""
-    above_a, above_b = ancestors(sources, a), ancestors(sources, b)
+    return _independent(a, b, ancestors(sources, a), ancestors(sources, b))
+
+
+def _independent(a: str, b: str, above_a: frozenset[str], above_b: frozenset[str]) -> bool:
     return not (a in above_b or b in above_a or above_a & above_b)
 
 
@@ -124,23 +129,27 @@ def agreement(
     """Each unordered pair of sources once, in the order the sources are listed."""
     ids = list(order if order is not None else sources)
     index = {source_id: i for i, source_id in enumerate(ids)}
-    counts: dict[tuple[str, str], list[int]] = {}
+    n = len(ids)
+    # Tallies of pair (i, j), i < j, at i * n + j; a flat list, as a store may
+    # have hundreds of sources and hundreds of thousands of pairs of positions.
+    shared, agree, contradict = [0] * (n * n), [0] * (n * n), [0] * (n * n)
     for claim in claims:
-        stances = [(p.source, p.stance) for p in claim.positions if p.source in index]
-        stances.sort(key=lambda item: index[item[0]])
-        for i, (a, stance_a) in enumerate(stances):
-            for b, stance_b in stances[i + 1 :]:
-                tally = counts.setdefault((a, b), [0, 0, 0, 0])
-                tally[0] += 1
+        stances = sorted((index[p.source], p.stance) for p in claim.positions if p.source in index)
+        for k, (i, stance_a) in enumerate(stances):
+            row = i * n
+            for j, stance_b in stances[k + 1 :]:
+                shared[row + j] += 1
                 if stance_a == stance_b:
-                    tally[1] += 1
-                elif {stance_a, stance_b} == {"supports", "refutes"}:
-                    tally[3] += 1
-                else:
-                    tally[2] += 1
+                    agree[row + j] += 1
+                elif stance_a != "qualifies" and stance_b != "qualifies":
+                    contradict[row + j] += 1  # one supports, the other refutes
+    # Each source's ancestors once, not once per pair: a store may list hundreds.
+    above = {source_id: ancestors(sources, source_id) for source_id in ids}
     pairs = []
     for i, a in enumerate(ids):
-        for b in ids[i + 1 :]:
-            shared, agree, partial, contradict = counts.get((a, b), (0, 0, 0, 0))
-            pairs.append(PairAgreement(a, b, shared, agree, partial, contradict, independent(sources, a, b)))
+        for j in range(i + 1, n):
+            b, at = ids[j], i * n + j
+            partial = shared[at] - agree[at] - contradict[at]
+            free = _independent(a, b, above[a], above[b])
+            pairs.append(PairAgreement(a, b, shared[at], agree[at], partial, contradict[at], free))
     return pairs

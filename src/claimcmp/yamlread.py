@@ -46,10 +46,11 @@ Loc = tuple[str | int, ...]
 class YamlProblem(Exception):
     """A YAML-level problem with a 1-based position."""
 
-    def __init__(self, line: int | None, column: int | None, message: str) -> None:
+    def __init__(self, line: int | None, column: int | None, message: str, code: str = "yaml-syntax") -> None:
         self.line = line
         self.column = column
         self.message = message
+        self.code = code  # the stable name of the kind of problem (docs/checks.md)
         super().__init__(message)
 
 
@@ -142,7 +143,9 @@ def _tagged_scalar(tag: str, value: str, line: int, column: int) -> Any:
     if wanted is float and isinstance(resolved, int) and not isinstance(resolved, bool):
         return float(resolved)
     if wanted is None or not isinstance(resolved, wanted) or (wanted is int and isinstance(resolved, bool)):
-        raise YamlProblem(line, column, f"{value!r} is not a valid !!{kind}; remove the tag or fix the value")
+        raise YamlProblem(
+            line, column, f"{value!r} is not a valid !!{kind}; remove the tag or fix the value", "yaml-tag"
+        )
     return resolved
 
 
@@ -161,6 +164,7 @@ def _check_tag(event: Any, allowed: set[str]) -> None:
         column,
         f"YAML tag {shown!r} is not allowed in a store (claimcmp never constructs objects); "
         "remove the tag, or quote the value if it is text",
+        "yaml-tag",
     )
 
 
@@ -219,7 +223,9 @@ def read_events(text: str) -> ReadResult:
         if top.key is _NO_KEY:
             # This node is a key.
             if isinstance(value, (dict, list)):
-                raise YamlProblem(*mark, "a mapping key must be plain text, not a list or mapping")
+                raise YamlProblem(
+                    *mark, "a mapping key must be plain text, not a list or mapping", "yaml-complex-key"
+                )
             if value in top.seen:
                 first_line = top.seen[value][0]
                 duplicates.append(
@@ -227,6 +233,7 @@ def read_events(text: str) -> ReadResult:
                         *mark,
                         f"duplicate key {value!r} (first at line {first_line}); "
                         "YAML would silently keep only one of them: remove or rename one",
+                        "duplicate-key",
                     )
                 )
                 top.key = _DUPLICATE
@@ -258,6 +265,7 @@ def read_events(text: str) -> ReadResult:
                         *mark,
                         f"a number of {len(event.value):,} digits is too long; "
                         "put it in quotes if it is meant as text",
+                        "yaml-long-number",
                     ) from None
                 if not _awaiting_key(stack):
                     marks.values[child_loc()] = mark
@@ -267,9 +275,13 @@ def read_events(text: str) -> ReadResult:
                 is_map = kind is yaml.MappingStartEvent
                 _check_tag(event, {"tag:yaml.org,2002:map" if is_map else "tag:yaml.org,2002:seq"})
                 if len(stack) >= MAX_DEPTH:
-                    raise YamlProblem(*mark, f"nesting deeper than {MAX_DEPTH} levels; a store needs six")
+                    raise YamlProblem(
+                        *mark, f"nesting deeper than {MAX_DEPTH} levels; a store needs six", "yaml-too-deep"
+                    )
                 if _awaiting_key(stack):
-                    raise YamlProblem(*mark, "a mapping key must be plain text, not a list or mapping")
+                    raise YamlProblem(
+                        *mark, "a mapping key must be plain text, not a list or mapping", "yaml-complex-key"
+                    )
                 loc = child_loc()
                 marks.values[loc] = mark
                 stack.append(_Frame(loc, {} if is_map else [], event.anchor))
@@ -283,6 +295,7 @@ def read_events(text: str) -> ReadResult:
                         *mark,
                         f"alias *{event.anchor} refers to no finished anchor &{event.anchor} "
                         "(anchors must come before their aliases and cannot contain them)",
+                        "yaml-alias",
                     )
                 value, size = anchors[event.anchor]
                 alias_nodes += size
@@ -291,6 +304,7 @@ def read_events(text: str) -> ReadResult:
                         *mark,
                         f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes; "
                         "write the values out instead of nesting anchors",
+                        "yaml-alias-expansion",
                     )
                 if not _awaiting_key(stack):
                     marks.values[child_loc()] = mark
@@ -302,6 +316,7 @@ def read_events(text: str) -> ReadResult:
                         *_mark(event),
                         "a second YAML document ('---'); a store file holds one document: "
                         "split it into two files or remove the '---'",
+                        "yaml-multiple-documents",
                     )
     except yaml.MarkedYAMLError as error:
         raise _syntax_problem(error, text) from None
@@ -313,11 +328,12 @@ def read_events(text: str) -> ReadResult:
             column,
             f"the file holds a control character (U+{error.character:04X}) that YAML does not allow; "
             'remove it, or write it as an escape such as "\\x1b" inside double quotes',
+            "yaml-control-character",
         ) from None
     except yaml.YAMLError as error:  # pragma: no cover - PyYAML marks its errors
         raise YamlProblem(None, None, f"YAML error: {error}") from None
     except RecursionError:  # pragma: no cover - the reader does not recurse
-        raise YamlProblem(None, None, "nesting too deep") from None
+        raise YamlProblem(None, None, "nesting too deep", "yaml-too-deep") from None
     return ReadResult(result, marks, duplicates)
 
 
