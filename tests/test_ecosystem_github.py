@@ -38,14 +38,16 @@ def test_errors_and_warnings_as_workflow_commands(runner: CliRunner, make_store:
     assert code == 1
     lines = output.splitlines()
     assert lines[0] == (
-        "::error file=data/claims.yaml,line=5,col=5,title=claimcmp unknown-key::unknown key 'auther' in a source;"
+        "::error file=data/claims.yaml,line=5,col=5,title=claimcmp unknown-key::"
+        "unknown key 'auther' in a source;"
         " did you mean 'author'? (allowed: id, title, author, publisher, published, url, file,"
         " perspective, note, based_on)"
     )
     # Problems in line order: the warning on line 26 comes before the error on line 48.
     assert (
         lines[1]
-        == "::warning file=data/claims.yaml,line=26,col=9,title=claimcmp empty-topic::topic 'spare' has no claims"
+        == "::warning file=data/claims.yaml,line=26,col=9,title=claimcmp empty-topic::"
+        "topic 'spare' has no claims"
     )
     assert lines[2].startswith(
         "::error file=data/claims.yaml,line=48,col=16,title=claimcmp quote-not-found::quote not found"
