@@ -269,14 +269,17 @@ def contradictions(
 def export(
     markdown: bool = typer.Option(False, "--markdown", help="A Markdown report (reads well on GitHub)."),
     as_json: bool = typer.Option(False, "--json", help="The whole store as one JSON object."),
+    html: bool = typer.Option(False, "--html", help="One self-contained HTML page (opens offline)."),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write to this file (atomically) instead of standard output."
     ),
-    title: str = typer.Option("claimcmp report", "--title", help="The Markdown report's title."),
+    title: str = typer.Option("claimcmp report", "--title", help="The report's title (Markdown, HTML)."),
 ) -> None:
-    """Export the store as a Markdown report or as JSON."""
-    if markdown == as_json:
-        raise typer.BadParameter("give exactly one of --markdown and --json", param_hint="--markdown/--json")
+    """Export the store as a Markdown report, an HTML page or JSON."""
+    if markdown + as_json + html != 1:
+        raise typer.BadParameter(
+            "give exactly one of --markdown, --json and --html", param_hint="--markdown/--json/--html"
+        )
     from .analysis import store_json
     from .markdown import render_markdown
     from .output import write_atomically
@@ -284,6 +287,10 @@ def export(
     store = load()
     if markdown:
         text = render_markdown(store, title=title)
+    elif html:
+        from .render_html import render_html
+
+        text = render_html(store, title=title)
     else:
         text = json.dumps(store_json(store), ensure_ascii=False, indent=2) + "\n"
     if output is None:
