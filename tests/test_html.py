@@ -219,3 +219,53 @@ def test_spans_count_utf16_units_like_the_browser() -> None:
 
 def test_browser_text_has_unix_line_ends() -> None:
     assert browser_text("a\r\nb\rc") == "a\nb\nc"
+
+
+def test_heatmap_cells_say_what_they_count(runner: CliRunner, store: Path) -> None:
+    page = invoke(runner, "export", "--html")[1]
+    heat = page[
+        page.index('<table class="heat">') : page.index("</table>", page.index('<table class="heat">'))
+    ]
+    # alpha and beta share only parukh, where alpha refutes and beta supports.
+    assert 'title="alpha and beta: agree on 0 of 1 shared claims (0%), partly on 0, ' in heat
+    # beta and gamma share only corridor-open: beta supports, gamma qualifies.
+    assert (
+        "beta and gamma: agree on 0 of 1 shared claims (0%), partly on 1, contradict each other on 0" in heat
+    )
+    assert heat.count('class="diag"') == 3
+
+
+# -- colours: WCAG AA in both schemes ----------------------------------------------------
+
+CSS = Path(__file__).resolve().parent.parent / "src" / "claimcmp" / "templates" / "report.css"
+TEXT_PAIRS = [
+    ("fg", "bg"), ("fg", "soft"), ("muted", "bg"), ("muted", "soft"), ("link", "bg"),
+    ("sup-fg", "sup-bg"), ("ref-fg", "ref-bg"), ("qua-fg", "qua-bg"), ("mark-fg", "mark-bg"),
+    *(("hfg", f"h{i}") for i in range(5)),
+]  # fmt: skip
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_colours_meet_wcag_aa(scheme: str) -> None:
+    css = CSS.read_text(encoding="utf-8")
+    light = dict(re.findall(r"--([\w-]+): (#[0-9a-f]{6})", css[: css.index("@media (prefers-color-scheme")]))
+    dark_block = css[css.index("@media (prefers-color-scheme: dark)") : css.index("* { box-sizing")]
+    colours = (
+        {**light, **dict(re.findall(r"--([\w-]+): (#[0-9a-f]{6})", dark_block))}
+        if scheme == "dark"
+        else light
+    )
+    for fg, bg in TEXT_PAIRS:
+        assert _contrast(colours[fg], colours[bg]) >= 4.5, (scheme, fg, bg)
+    assert _contrast(colours["focus"], colours["bg"]) >= 3, scheme  # a focus ring is not text: 3:1

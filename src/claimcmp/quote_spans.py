@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate
+from operator import add
 
 from .quotes import _BREAK, _segment_pattern, plain_marks, quote_segments
 
 Span = tuple[int, int]
 
 _WORD = re.compile(r"\S+")
+_LINE_END_HYPHEN = re.compile(r"-[^\S\n]*(?=\n)")
+_KEY = 16
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
@@ -36,6 +40,19 @@ class _Reading:
     flat: str
     flat_starts: list[int]  # offset in ``flat`` where each word starts
     raw_starts: list[int]  # offset in the text where the same word starts
+    # The first _KEY characters from each word start -> the first such offset; built on first use.
+    index: dict[str, int] = field(default_factory=dict)
+
+    def at_word(self, segment: str) -> int:
+        """Where the segment starts at a word, by an index of the words' first
+        characters (a quote nearly always starts at a word: cheaper than a scan), or -1."""
+        if len(segment) < _KEY:
+            return -1
+        if not self.index:
+            flat = self.flat
+            self.index.update((flat[i : i + _KEY], i) for i in reversed(self.flat_starts))
+        offset = self.index.get(segment[:_KEY], -1)
+        return offset if offset >= 0 and self.flat.startswith(segment, offset) else -1
 
     def to_raw(self, offset: int) -> int:
         """The offset in the text of the (non-space) character at ``offset`` of ``flat``."""
@@ -44,36 +61,37 @@ class _Reading:
 
 
 def _reading(translated: str, hyphen: str) -> _Reading:
-    """Like ``quotes._flatten``: words joined by one space, lines by one space, and a
-    line that ends in a hyphen after a letter glued to the next with ``hyphen``."""
-    flat: list[str] = []
-    flat_starts: list[int] = []
-    raw_starts: list[int] = []
-    length = 0
-    glue = ""
-    line_start = 0
-    for line in translated.split("\n"):
-        words = [(m.start() + line_start, m.group()) for m in _WORD.finditer(line)]
-        line_start += len(line) + 1
-        if not words:
-            continue
-        if flat:
-            flat.append(glue)
-            length += len(glue)
-        glue = " "
-        last_at, last = words[-1]
-        if len(last) >= 2 and last[-1] == "-" and (last[-2].isalnum() or last[-2] == "_"):
-            glue = ""
-            words[-1] = (last_at, last[:-1] + hyphen)
-        for index, (at, word) in enumerate(words):
-            if index:
-                flat.append(" ")
-                length += 1
-            flat_starts.append(length)
-            raw_starts.append(at)
-            flat.append(word)
-            length += len(word)
-    return _Reading("".join(flat), flat_starts, raw_starts)
+    """Like ``quotes._flatten``: the words joined by one space, except that a word
+    ending a line in a hyphen after a letter is glued to the next, its hyphen read
+    as ``hyphen``. Built with whole-text operations: a source has ~100k words."""
+    raw_starts = [m.start() for m in _WORD.finditer(translated)]
+    words = translated.split()
+    if not words:
+        return _Reading("", [], [])
+    breaks = _line_end_hyphens(translated, raw_starts)
+    glue = [1] * len(words)
+    for index in breaks:
+        glue[index] = 0
+        words[index] = words[index][:-1] + hyphen
+    pieces: list[str] = []
+    previous = 0
+    for index in breaks:
+        pieces.append(" ".join(words[previous : index + 1]))
+        previous = index + 1
+    pieces.append(" ".join(words[previous:]))
+    flat_starts = [0, *accumulate(map(add, map(len, words[:-1]), glue[:-1]))]
+    return _Reading("".join(pieces), flat_starts, raw_starts)
+
+
+def _line_end_hyphens(translated: str, raw_starts: list[int]) -> list[int]:
+    """Indices of the words that end a line with a hyphen right after a letter, digit or ``_``."""
+    found: list[int] = []
+    for match in _LINE_END_HYPHEN.finditer(translated):
+        at = match.start()
+        before = translated[at - 1] if at else " "
+        if before.isalnum() or before == "_":
+            found.append(bisect.bisect_right(raw_starts, at) - 1)
+    return found
 
 
 class SpanFinder:
@@ -83,7 +101,7 @@ class SpanFinder:
         self.text = text
         translated = plain_marks(text)
         self._readings = [_reading(translated, "-")]
-        self._breaks = self._readings[0].flat != _reading(translated, "").flat
+        self._breaks = _LINE_END_HYPHEN.search(translated) is not None
         if self._breaks:
             self._readings.append(_reading(translated, ""))
         self._translated = translated
@@ -109,7 +127,8 @@ class SpanFinder:
     def _find_mixed(self, segments: list[str]) -> list[Span] | None:
         """A quote that writes some broken words with their hyphen and some without."""
         if self._marked is None:
-            self._marked = _reading(self._translated.replace(_BREAK, ""), _BREAK)
+            # A NUL in the text becomes a space, not nothing as in ``quotes``: offsets stay put.
+            self._marked = _reading(self._translated.replace(_BREAK, " "), _BREAK)
         reading = self._marked
         spans: list[Span] = []
         start = 0
@@ -134,8 +153,10 @@ class SpanFinder:
 def _find_plain(reading: _Reading, segments: list[str]) -> list[Span] | None:
     spans: list[Span] = []
     start = 0
-    for segment in segments:
-        found = reading.flat.find(segment, start)
+    for number, segment in enumerate(segments):
+        found = reading.at_word(segment) if number == 0 else -1
+        if found < 0:
+            found = reading.flat.find(segment, start)
         if found < 0:
             return None
         end = found + len(segment)

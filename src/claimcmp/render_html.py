@@ -19,7 +19,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import jinja2
@@ -39,17 +39,17 @@ HEATMAP_MAX = 30
 TABLE_MAX_SOURCES = 12
 
 
-@dataclass(frozen=True)
-class PositionView:
-    """A position as the page shows it: its source and where its quote lies."""
+class PositionView(NamedTuple):
+    """A position as the page shows it: its source and where its quote lies.
+
+    Named tuples, not frozen dataclasses: a large store has 100k positions."""
 
     position: Position
     source: Source
     ranges: str | None  # "start-end start-end" (UTF-16 offsets in the source text), if found
 
 
-@dataclass(frozen=True)
-class ClaimView:
+class ClaimView(NamedTuple):
     claim: Claim
     consensus: str
     positions: list[PositionView]
