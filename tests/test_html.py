@@ -219,6 +219,7 @@ def test_spans_count_utf16_units_like_the_browser() -> None:
 
 def test_browser_text_has_unix_line_ends() -> None:
     assert browser_text("a\r\nb\rc") == "a\nb\nc"
+    assert browser_text("a\x00b") == "a\ufffdb"
 
 
 def test_heatmap_cells_say_what_they_count(runner: CliRunner, store: Path) -> None:

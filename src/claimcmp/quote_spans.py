@@ -29,8 +29,10 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def browser_text(raw: str) -> str:
-    """The text as a browser holds it after parsing: line ends are ``\\n``."""
-    return raw.replace("\r\n", "\n").replace("\r", "\n")
+    """The text as the page holds it, so that offsets agree: line ends are ``\\n``
+    (an HTML parser turns ``\\r\\n`` into ``\\n``), and a NUL, which the parser
+    drops, is a replacement character."""
+    return raw.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
 
 
 @dataclass(frozen=True, slots=True)

@@ -270,3 +270,18 @@ def test_focus_is_visible(
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
+
+
+def test_marks_land_right_after_crlf_astral_and_nul_characters(
+    make_store: Callable[..., Path],
+    export: Callable[[], Path],
+    opened: Callable[..., tuple[Page, Watch]],
+    mode: str,
+) -> None:
+    awkward = "A Third Voice 😀\x00\r\n\r\n" + GAMMA.split("\n\n", 1)[1].replace("\n", "\r\n")
+    make_store(texts={"alpha.txt": ALPHA, "beta.txt": BETA, "gamma.txt": awkward})
+    page, watch = opened(export())
+    page.locator(f'{claims_area(mode)} [data-claim="corridor-open"] [data-source="gamma"] a.quote').click()
+    marks = "#viewer-text mark" if mode == "lazy" else "#source-gamma mark"
+    assert page.locator(marks).all_text_contents() == ["Some say the corridor\nwas open; others disagree."]
+    assert watch.errors == []
