@@ -285,3 +285,16 @@ def test_marks_land_right_after_crlf_astral_and_nul_characters(
     marks = "#viewer-text mark" if mode == "lazy" else "#source-gamma mark"
     assert page.locator(marks).all_text_contents() == ["Some say the corridor\nwas open; others disagree."]
     assert watch.errors == []
+
+
+def test_bundled_report_fits_a_phone_and_has_no_problems(
+    runner: CliRunner, opened: Callable[..., tuple[Page, Watch]], tmp_path: Path
+) -> None:
+    bundled = Path(__file__).resolve().parents[2] / "data" / "claims.yaml"
+    target = tmp_path / "bundled.html"
+    assert invoke(runner, "--store", str(bundled), "export", "--html", "-o", str(target))[0] == 0
+    page, watch = opened(target, 390, 844)
+    # Wide tables scroll inside their own box; the page itself never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(tmp_path / "bundled-390x844.png"))
+    assert watch.requests == [] and watch.errors == [] and watch.dialogs == []
