@@ -270,3 +270,45 @@ def test_colours_meet_wcag_aa(scheme: str) -> None:
     for fg, bg in TEXT_PAIRS:
         assert _contrast(colours[fg], colours[bg]) >= 4.5, (scheme, fg, bg)
     assert _contrast(colours["focus"], colours["bg"]) >= 3, scheme  # a focus ring is not text: 3:1
+
+
+def test_inferred_stances_are_marked(runner: CliRunner, make_store) -> None:  # type: ignore[no-untyped-def]
+    make_store(
+        STORE.replace(
+            'quote: "Some say the corridor was open; others disagree."',
+            'quote: "Some say the corridor was open; others disagree."\n        inferred: true',
+        )
+    )
+    page = invoke(runner, "export", "--html")[1]
+    cell = re.search(
+        r'<td class="position" data-label="gamma" data-source="gamma" data-stance="qualifies">.*?</td>', page
+    )
+    assert cell is not None
+    assert (
+        '<span class="stance s-qualifies inferred">qualifies<span class="inf"> · inferred</span></span>'
+        in cell[0]
+    )
+    # Only that one position is inferred (the legend mentions the word once more).
+    assert page.count('<span class="inf"> · inferred</span>') == 1
+
+
+def test_a_topic_with_many_sources_lists_positions_instead_of_a_table(
+    runner: CliRunner, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("claimcmp.render_html.TABLE_MAX_SOURCES", 1)
+    page = invoke(runner, "export", "--html")[1]
+    topics = page[page.index('<section id="topics"') : page.index('<section id="contradictions"')]
+    assert "<table" not in topics
+    outline = _outline(topics)
+    assert outline.claims == ["parukh", "corridor-open", "five-year-term"]
+    assert len(outline.positions) == 6
+
+
+def test_a_source_without_a_text_file(runner: CliRunner, make_store) -> None:  # type: ignore[no-untyped-def]
+    make_store(STORE.replace("    file: ../seeds/gamma.txt\n", ""))
+    page = invoke(runner, "export", "--html")[1]
+    gamma = page[page.index('<article class="source-text" id="source-gamma">') :]
+    assert "No text file for this source." in gamma[: gamma.index("</article>")]
+    # gamma's two quotes are shown, but link nowhere; the other four link to their passage.
+    assert page.count('data-src="gamma"') == 0
+    assert "<q>Some say the corridor was open; others disagree.</q>" in page

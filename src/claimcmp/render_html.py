@@ -300,7 +300,7 @@ def render_html(store: Store, *, title: str = "claimcmp report", lazy: bool | No
     css, script = _asset("report.css"), _asset("report.js")
     policy = (
         f"default-src 'none'; style-src '{_digest(css)}'; script-src '{_digest(script)}'; "
-        "img-src data:; base-uri 'none'; form-action 'none'"
+        "base-uri 'none'; form-action 'none'"
     )
     template = _environment().get_template("report.html.j2")
     return template.render(
