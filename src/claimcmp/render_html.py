@@ -33,6 +33,8 @@ from .rules import PairAgreement, agreement, consensus, date_sort_key, date_span
 
 # Above this many claims the browser renders the claims page by page from JSON.
 LAZY_ABOVE = 1500
+# Claims a page when the browser draws them.
+LAZY_PAGE = 50
 # The heatmap shows at most this many sources (those with the most positions).
 HEATMAP_MAX = 30
 # A topic table with more source columns than this lists positions instead.
@@ -317,6 +319,7 @@ def render_html(store: Store, *, title: str = "claimcmp report", lazy: bool | No
         contested=contested,
         timeline=dated,
         lazy=lazy,
+        page_size=LAZY_PAGE,
         data=data,
         stances=STANCES,
         topic_titles={t.id: t.title for t in store.topics.values()},

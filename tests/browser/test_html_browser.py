@@ -298,3 +298,30 @@ def test_bundled_report_fits_a_phone_and_has_no_problems(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(tmp_path / "bundled-390x844.png"))
     assert watch.requests == [] and watch.errors == [] and watch.dialogs == []
+
+
+def test_a_large_store_is_drawn_page_by_page(
+    store: Path,
+    runner: CliRunner,
+    opened: Callable[..., tuple[Page, Watch]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("claimcmp.render_html.LAZY_ABOVE", 0)
+    monkeypatch.setattr("claimcmp.render_html.LAZY_PAGE", 2)
+    target = tmp_path / "paged.html"
+    assert invoke(runner, "export", "--html", "-o", str(target))[0] == 0
+    page, watch = opened(target)
+    assert visible_claims(page, "lazy") == ["parukh", "corridor-open"]
+    assert page.locator("#page").text_content() == "Page 1 of 2"
+    assert page.locator("#prev").is_disabled()
+    page.click("#next")
+    assert visible_claims(page, "lazy") == ["five-year-term"]
+    assert page.locator("#next").is_disabled()
+    assert page.locator("#count").text_content() == "Showing 3–3 of 3 matching claims (3 in all)"
+    # Date order is the timeline: only parukh has a date.
+    page.select_option("#f-order", "date")
+    settle(page)
+    assert visible_claims(page, "lazy") == ["parukh"]
+    assert not page.locator(".pager").is_visible()
+    assert watch.errors == []

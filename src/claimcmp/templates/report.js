@@ -2,13 +2,14 @@
    page by page. Data reaches the page through textContent only, never as markup. */
 (function () {
   'use strict';
-  var PAGE = 50;
   var doc = document;
   var form = doc.getElementById('filters');
   var count = doc.getElementById('count');
   var empty = doc.getElementById('empty');
   var dataEl = doc.getElementById('claimcmp-data');
   var data = dataEl ? JSON.parse(dataEl.textContent) : null;
+  var list = doc.getElementById('claims-list');
+  var PAGE = list ? Number(list.getAttribute('data-page-size')) || 50 : 50;
   var records = data ? fromData(data) : fromPage();
   var page = 0;
   var matches = [];
@@ -182,7 +183,6 @@
   }
 
   function renderPage() {
-    var list = doc.getElementById('claims-list');
     var pages = Math.max(1, Math.ceil(matches.length / PAGE));
     page = Math.min(Math.max(page, 0), pages - 1);
     var slice = matches.slice(page * PAGE, page * PAGE + PAGE);
