@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup  # installed with jinja2, which depends on it
 
 from . import __version__
 from .analysis import SourceStats, find_contradictions, source_stats, summarize, topic_view
