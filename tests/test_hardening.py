@@ -588,7 +588,7 @@ def test_quote_not_found_shows_the_closest_passage(runner: CliRunner, make_store
         ),
         (("list", "--format", "xml"), 2, "'xml' is not one of 'table', 'json'"),
         (("list", "--stance", "maybe"), 2, "'maybe' is not one of 'supports', 'refutes', 'qualifies'"),
-        (("export",), 2, "give exactly one of --markdown, --json"),
+        (("export",), 2, "give exactly one of --markdown"),
         (("nonsense",), 2, "No such command 'nonsense'"),
         (("list", "--bogus"), 2, "No such option: --bogus"),
     ],

@@ -284,21 +284,22 @@ def contradictions(
 def export(
     markdown: bool = typer.Option(False, "--markdown", help="A Markdown report (reads well on GitHub)."),
     as_json: bool = typer.Option(False, "--json", help="The whole store as one JSON object."),
+    html: bool = typer.Option(False, "--html", help="One self-contained HTML page (opens offline)."),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write to this file (atomically) instead of standard output."
     ),
-    title: str = typer.Option("claimcmp report", "--title", help="The Markdown report's title."),
+    title: str = typer.Option("claimcmp report", "--title", help="The report's title (Markdown, HTML)."),
     as_csv: bool = typer.Option(False, "--csv", help="One row per position, for spreadsheets."),
     sqlite: bool = typer.Option(False, "--sqlite", help="An SQLite database for Datasette (needs -o)."),
     annotations: bool = typer.Option(
         False, "--annotations", help="The quotes as W3C Web Annotations (JSON-LD)."
     ),
 ) -> None:
-    """Export the store as a Markdown report, JSON, CSV, SQLite or Web Annotations."""
-    if [markdown, as_json, as_csv, sqlite, annotations].count(True) != 1:
+    """Export the store as a Markdown report, an HTML page, JSON, CSV, SQLite or Web Annotations."""
+    if [markdown, as_json, html, as_csv, sqlite, annotations].count(True) != 1:
         raise typer.BadParameter(
-            "give exactly one of --markdown, --json, --csv, --sqlite and --annotations",
-            param_hint="--markdown/--json/--csv/--sqlite/--annotations",
+            "give exactly one of --markdown, --json, --html, --csv, --sqlite and --annotations",
+            param_hint="--markdown/--json/--html/--csv/--sqlite/--annotations",
         )
     if sqlite:
         return export_sqlite(output)
@@ -309,6 +310,10 @@ def export(
     store = load()
     if markdown:
         text = render_markdown(store, title=title)
+    elif html:
+        from .render_html import render_html
+
+        text = render_html(store, title=title)
     elif as_csv or annotations:
         text = export_text(store, "csv" if as_csv else "annotations")
     else:
