@@ -157,7 +157,7 @@ def decode(encoded: tuple[Any, ...]) -> CheckResult:
     store = Store(
         root=Path(root),
         files=[Path(f) for f in files],
-        sources={s[0]: Source(*s[:9], tuple(s[9])) for s in sources},
+        sources={s[0]: Source._make((*s[:9], tuple(s[9]))) for s in sources},
         topics={t[0]: Topic._make(t) for t in topics},
         claims={c[0]: Claim(c[0], c[1], c[2], c[3], c[4], c[5], tuple(map(position, c[6]))) for c in claims},
         source_paths={k: (Path(v) if v is not None else None) for k, v in paths.items()},

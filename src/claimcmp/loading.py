@@ -545,10 +545,10 @@ class _Checker:
             return None
         errors: list[Problem] = []
         text = _read_text(real, shown, errors, self.read_bytes)
-        for error in errors:
+        for found in errors:
             self.problems.append(
                 file.problem(
-                    loc, f"source {source_id!r}: {error.format()}", code=error.code, source=source_id
+                    loc, f"source {source_id!r}: {found.format()}", code=found.code, source=source_id
                 )
             )
         return text
@@ -754,14 +754,16 @@ def _validate_whole(data: dict[str, Any]) -> dict[str, list[tuple[int, Any]]]:
     validated dicts exists at once next to the raw data and the typed claims.
     """
     claims = data.get("claims")
-    parsed = STORE_FILE.validate_python({**data, "claims": []} if isinstance(claims, list) else data)
+    parsed: dict[str, Any] = dict(
+        STORE_FILE.validate_python({**data, "claims": []} if isinstance(claims, list) else data)
+    )
     items: dict[str, list[tuple[int, Any]]] = {
         section: list(enumerate(map(_BUILD[section], parsed.get(section) or ()))) for section in _KINDS
     }
     if isinstance(claims, list):
         built = items["claims"]
         for start in range(0, len(claims), _CHUNK):
-            chunk = CLAIMS.validate_python(claims[start : start + _CHUNK])
+            chunk: list[Any] = CLAIMS.validate_python(claims[start : start + _CHUNK])
             built.extend(enumerate(map(_claim, chunk), start))
     return items
 

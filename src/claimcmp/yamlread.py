@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 try:
     import yaml_rs
 except ImportError:  # pragma: no cover - yaml-rs is a declared dependency
-    yaml_rs = None
+    yaml_rs = None  # type: ignore[assignment]
 
 MAX_DEPTH = 64
 # Nodes that aliases may add to a document, in all. A hand-written store needs a
@@ -248,6 +248,7 @@ def read_events(text: str) -> ReadResult:
         top.key = _NO_KEY
 
     try:
+        event: Any  # PyYAML's stubs type events as the base class, without their fields
         for event in yaml.parse(text, Loader=_Loader):
             kind = type(event)
             if kind is yaml.ScalarEvent:
