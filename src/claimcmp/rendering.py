@@ -1,68 +1,141 @@
-"""Terminal views: rich renderables built from what analysis computed."""
+"""Terminal views: rich renderables built from what analysis computed.
+
+Two rules hold in every view. Store text reaches rich only as ``Text`` (never
+as a markup string, so ``[link=...]`` or ``[/]`` in a title is shown, not
+obeyed), with its control characters made visible (``visible``). And an id is
+a handle people copy: it is never wrapped or cut; a view that cannot give an
+id its full width on one line switches to a layout that can.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import string
+from collections.abc import Iterable, Sequence
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .analysis import SourceStats, Summary, TopicStats, TopicView
-from .models import STANCES, Claim, Source, Store
+from .analysis import SourceStats, Summary, TagStats, TopicStats, TopicView
+from .models import STANCES, Claim, Position, Source, Store
 from .problems import Problem
+from .visible import visible, visible_line
 
 STANCE_MARKS = {"supports": "✔", "refutes": "✘", "qualifies": "◐"}
 STANCE_STYLES = {"supports": "green", "refutes": "red", "qualifies": "yellow"}
 SILENT = "·"
 CONTESTED = "⚡ contested"
+INFERRED_MARK = "*"
+INFERRED_NOTE = "* inferred: the stance follows from the quote only with the source's wider argument"
+STANCE_LEGEND = ", ".join(f"{STANCE_MARKS[s]} {s}" for s in STANCES)
 
 
-def stance_label(stance: str) -> Text:
-    return Text(f"{STANCE_MARKS[stance]} {stance}", style=f"bold {STANCE_STYLES[stance]}")
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 topic``, ``2 topics``."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
-def _date(value: str | None) -> str:
-    return value or ""
+def text(value: str | None, style: str = "") -> Text:
+    """Store text as rich Text: never markup, control characters visible."""
+    return Text(visible(value or ""), style=style)
 
 
-def source_heading(source: Source) -> Text:
-    heading = Text(source.id, style="bold")
-    details = ", ".join(part for part in (source.publisher, _date(source.published)) if part)
-    if details:
-        heading.append(f"\n{details}", style="dim")
-    return heading
+def id_text(value: str, style: str = "bold cyan") -> Text:
+    """An id (and what follows it on its line) that rich never wraps or cuts."""
+    return Text(visible_line(value), style=style, no_wrap=True, overflow="ignore")
 
 
-def claim_cell(claim: Claim, *, show_topic: bool = False) -> Text:
-    cell = Text()
-    cell.append(claim.id, style="bold cyan")
+def stance_label(stance: str, inferred: bool = False) -> Text:
+    mark = INFERRED_MARK if inferred else ""
+    return Text(f"{STANCE_MARKS[stance]} {stance}{mark}", style=f"bold {STANCE_STYLES[stance]}")
+
+
+def stance_mark(position: Position | None) -> Text:
+    if position is None:
+        return Text(SILENT, style="dim")
+    mark = STANCE_MARKS[position.stance] + (INFERRED_MARK if position.inferred else "")
+    return Text(mark, style=STANCE_STYLES[position.stance])
+
+
+def position_of(claim: Claim, source_id: str) -> Position | None:
+    for position in claim.positions:
+        if position.source == source_id:
+            return position
+    return None
+
+
+def any_inferred(claims: Iterable[Claim]) -> bool:
+    return any(p.inferred for claim in claims for p in claim.positions)
+
+
+def quoted(quote: str) -> Text:
+    return text(f"“{quote}”")
+
+
+def source_details(source: Source) -> str:
+    return ", ".join(part for part in (source.publisher, source.published) if part)
+
+
+def claim_head(claim: Claim, *, topic: bool = False) -> Text:
+    """The claim's id with its date, contested flag and (optionally) topic on one unbreakable line."""
+    head = id_text(claim.id)
     if claim.date:
-        cell.append(f"  {claim.date}", style="dim")
+        head.append(f"  {claim.date}", style="dim")
     if claim.contested:
-        cell.append(f"  {CONTESTED}", style="bold magenta")
-    cell.append(f"\n{claim.text}")
-    if show_topic:
-        cell.append(f"\n[{claim.topic}]", style="dim")
-    return cell
+        head.append(f"  {CONTESTED}", style="bold magenta")
+    if topic:
+        head.append(f"  {visible_line(claim.topic)}", style="dim")
+    return head
+
+
+def claim_cell(claim: Claim) -> Group:
+    return Group(claim_head(claim), text(claim.text))
 
 
 def stance_cell(claim: Claim, source_id: str) -> Text:
-    for position in claim.positions:
-        if position.source == source_id:
-            cell = stance_label(position.stance)
-            cell.append(f"\n“{position.quote}”")
-            return cell
-    return Text(SILENT, style="dim")
+    position = position_of(claim, source_id)
+    if position is None:
+        return Text(SILENT, style="dim")
+    cell = stance_label(position.stance, position.inferred)
+    cell.append("\n")
+    cell.append_text(quoted(position.quote))
+    return cell
+
+
+_WRAPPER = Console(width=80, color_system=None, emoji=False, highlight=False)
+
+
+def indented(body: Text, indent: int, width: int) -> Text:
+    """``body`` wrapped to ``width`` with every line indented: a hanging indent that, unlike
+    rich's Padding, adds no trailing spaces (piped output and golden files stay clean)."""
+    lines = body.wrap(_WRAPPER, max(width - indent, 8))
+    result = Text()
+    for number, line in enumerate(lines):
+        if number:
+            result.append("\n")
+        line.rstrip()
+        result.append(" " * indent)
+        result.append_text(line)
+    return result
+
+
+def fits(renderable: RenderableType, width: int) -> bool:
+    """Whether a table can be drawn in ``width`` columns without cutting anything (ids)."""
+    # Measured on a wide console: rich clamps a measurement to the console's width.
+    console = Console(width=10_000, color_system=None)
+    return console.measure(renderable).minimum <= width
+
+
+# -- sources, topics, tags -------------------------------------------------------------------
 
 
 def sources_table(stats: Sequence[SourceStats]) -> Table:
     table = Table(title="Sources", box=box.SIMPLE_HEAVY, expand=False)
     table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("title", ratio=3, min_width=20)
-    table.add_column("publisher", ratio=2)
+    table.add_column("title", ratio=3, min_width=12)
+    table.add_column("publisher", ratio=2, min_width=8)
     table.add_column("date", no_wrap=True)
     for stance in STANCES:
         table.add_column(STANCE_MARKS[stance], justify="right", header_style=STANCE_STYLES[stance])
@@ -70,176 +143,383 @@ def sources_table(stats: Sequence[SourceStats]) -> Table:
     for row in stats:
         source = row.source
         table.add_row(
-            source.id,
-            source.title,
-            source.publisher or "",
-            _date(source.published),
+            id_text(source.id, "bold"),
+            text(source.title),
+            text(source.publisher),
+            text(source.published),
             *(str(row.stances[s]) for s in STANCES),
             str(row.total),
         )
-    table.caption = "counts of positions by stance: " + ", ".join(f"{STANCE_MARKS[s]} {s}" for s in STANCES)
+    table.caption = f"{plural(len(stats), 'source')}; counts of positions by stance: {STANCE_LEGEND}"
     return table
+
+
+def sources_records(stats: Sequence[SourceStats], width: int) -> Group:
+    """The sources one after another: for terminals too narrow for the table."""
+    parts: list[RenderableType] = [Text("Sources", style="bold")]
+    for row in stats:
+        source = row.source
+        counts = "  ".join(f"{STANCE_MARKS[s]} {row.stances[s]}" for s in STANCES)
+        parts.append(id_text(source.id, "bold"))
+        detail = text(source.title)
+        for part in (source.publisher, source.published):
+            if part:
+                detail.append("; ")
+                detail.append_text(text(part, "dim"))
+        detail.append(f"\n{counts}  all {row.total}")
+        parts.append(indented(detail, 2, width))
+    parts.append(Text(plural(len(stats), "source"), style="dim"))
+    return Group(*parts)
 
 
 def topics_table(stats: Sequence[TopicStats]) -> Table:
     table = Table(title="Topics", box=box.SIMPLE_HEAVY)
     table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("title")
+    table.add_column("title", min_width=10)
     table.add_column("claims", justify="right")
     table.add_column("contested", justify="right", header_style="magenta")
     for row in stats:
-        table.add_row(row.topic.id, row.topic.title, str(row.claims), str(row.contested))
+        topic = row.topic
+        table.add_row(id_text(topic.id, "bold"), text(topic.title), str(row.claims), str(row.contested))
+    table.caption = plural(len(stats), "topic")
     return table
 
 
-def claims_table(claims: Sequence[Claim]) -> Table:
-    table = Table(box=box.SIMPLE_HEAVY, caption=f"{len(claims)} claim(s)")
-    table.add_column("claim", ratio=4, min_width=24, overflow="fold")
-    table.add_column("topic", style="dim", ratio=2, min_width=10, overflow="fold")
-    table.add_column("positions", ratio=3, min_width=14, overflow="fold")
-    for claim in claims:
-        marks = Text()
-        for position in claim.positions:
-            if marks:
-                marks.append(" ")
-            marks.append(STANCE_MARKS[position.stance], style=STANCE_STYLES[position.stance])
-            marks.append(position.source)
-        table.add_row(claim_cell(claim), claim.topic, marks)
+def topics_records(stats: Sequence[TopicStats], width: int) -> Group:
+    parts: list[RenderableType] = [Text("Topics", style="bold")]
+    for row in stats:
+        parts.append(id_text(row.topic.id, "bold"))
+        detail = text(row.topic.title)
+        detail.append(f"\n{plural(row.claims, 'claim')}, {row.contested} contested")
+        parts.append(indented(detail, 2, width))
+    parts.append(Text(plural(len(stats), "topic"), style="dim"))
+    return Group(*parts)
+
+
+def tags_table(stats: Sequence[TagStats]) -> RenderableType:
+    if not stats:
+        return Text("No claim has a tag.")
+    table = Table(title="Tags", box=box.SIMPLE_HEAVY)
+    table.add_column("tag", style="bold", no_wrap=True)
+    table.add_column("claims", justify="right")
+    table.add_column("contested", justify="right", header_style="magenta")
+    for row in stats:
+        table.add_row(id_text(row.tag, "bold"), str(row.claims), str(row.contested))
+    table.caption = plural(len(stats), "tag")
     return table
 
+
+# -- list ------------------------------------------------------------------------------------
+
+
+def packed(items: Sequence[Text], width: int, indent: int) -> Text:
+    """Items separated by two spaces, a new line (indented) where the next would not fit.
+
+    Unlike rich's wrapping, an item (a stance mark and a source id) is never split.
+    """
+    line = Text()
+    used = indent
+    for item in items:
+        size = item.cell_len
+        if line and used + 2 + size > width:
+            line.append("\n")
+            used = indent
+        elif line:
+            line.append("  ")
+            used += 2
+        line.append_text(item)
+        used += size
+    return line
+
+
+def claim_block(claim: Claim, width: int) -> RenderableType:
+    """One claim of ``list``: the id line, then the text and the positions indented beneath it."""
+    marks = []
+    for position in claim.positions:
+        item = stance_mark(position)
+        item.append(" ")
+        item.append_text(id_text(position.source, ""))
+        marks.append(item)
+    body = text(claim.text)
+    body.append("\n")
+    body.append_text(packed(marks, width, 4))
+    return Group(claim_head(claim, topic=True), indented(body, 4, width))
+
+
+def list_footer(count: int, inferred: bool) -> Text:
+    footer = Text(f"{plural(count, 'claim')}; {STANCE_LEGEND}", style="dim")
+    if inferred:
+        footer.append(f"\n{INFERRED_NOTE}", style="dim")
+    return footer
+
+
+# -- show ------------------------------------------------------------------------------------
 
 # The narrowest a source column may be before the side-by-side table stops
-# being readable; past that, a topic is shown claim by claim instead.
+# being readable; past that, the grid shows stance marks and the quotes go beneath.
 SOURCE_COLUMN_MIN = 16
 CLAIM_COLUMN_MIN = 22
+MARK_COLUMN = 5  # a mark with its inferred star, and the padding around it
 
 
-def topic_table(store: Store, view: TopicView, width: int) -> RenderableType:
-    """The topic side by side (claims x sources), or stacked claim by claim when
-    the sources would not fit the width side by side."""
-    title = Text(view.topic.title, style="bold")
-    title.append(f"  ({view.topic.id})", style="dim")
+def topic_title(view: TopicView) -> Text:
+    title = text(view.topic.title, "bold")
+    title.append(f"  ({visible_line(view.topic.id)})", style="dim")
+    return title
+
+
+def _claim_width(claims: Sequence[Claim]) -> int:
+    return max([CLAIM_COLUMN_MIN, *(len(visible_line(c.id)) for c in claims)])
+
+
+def topic_layout(view: TopicView, width: int, layout: str) -> str:
+    """``full`` (quotes side by side), ``grid`` (stance marks side by side, quotes beneath) or ``stacked``."""
+    if layout == "stacked" or not view.sources:
+        return "stacked"
+    claim_width = _claim_width(view.claims) + 4
+    if claim_width + SOURCE_COLUMN_MIN * len(view.sources) <= width:
+        return "full"
+    if claim_width + MARK_COLUMN * len(view.sources) <= width:
+        return "grid"
+    return "stacked"
+
+
+def source_keys(count: int) -> list[str]:
+    """Short column headers for the grid: A, B, ... Z, then numbers."""
+    letters = string.ascii_uppercase
+    return [letters[i] if count <= len(letters) else str(i + 1) for i in range(count)]
+
+
+def topic_view_render(store: Store, view: TopicView, width: int, layout: str = "grid") -> RenderableType:
+    """A topic: side by side when it fits, a stance grid with the quotes beneath when only
+    the marks fit, else claim by claim."""
+    chosen = topic_layout(view, width, layout)
     parts: list[RenderableType] = []
     if view.topic.description:
-        parts.append(Text(view.topic.description, style="italic"))
-    fits = CLAIM_COLUMN_MIN + SOURCE_COLUMN_MIN * len(view.sources) <= width
-    if fits:
-        table = Table(box=box.HEAVY_HEAD, show_lines=True, title=title, expand=True)
-        table.add_column("claim", ratio=2, min_width=20, overflow="fold")
+        parts.append(text(view.topic.description, "italic"))
+    if chosen == "full":
+        table = Table(box=box.HEAVY_HEAD, show_lines=True, title=topic_title(view), expand=True)
+        table.add_column("claim", ratio=2, min_width=_claim_width(view.claims))
         for source in view.sources:
-            table.add_column(source_heading(source), ratio=2, min_width=12, overflow="fold")
+            # Only the id heads a column: rich aligns headers at the bottom, so ids of
+            # differently long headings would not line up; the details go in the legend.
+            table.add_column(id_text(source.id, "bold"), ratio=2, min_width=12)
         for claim in view.claims:
             table.add_row(claim_cell(claim), *(stance_cell(claim, s.id) for s in view.sources))
+        parts.insert(0, table)
+        parts.append(source_legend(view.sources, None))
+        legend = f"{SILENT} = silent"
+    elif chosen == "grid":
+        keys = source_keys(len(view.sources))
+        parts.insert(0, topic_title(view))
+        parts.append(stance_grid(view, keys))
+        parts.append(source_legend(view.sources, keys))
+        by_source = dict(zip([s.id for s in view.sources], keys, strict=True))
+        parts.append(stacked_claims(store, view.claims, width, keys=by_source))
+        legend = f"{SILENT} = silent; sources not listed under a claim are silent on it"
+    else:
+        parts.insert(0, topic_title(view))
+        parts.append(stacked_claims(store, view.claims, width))
+        legend = "sources not listed under a claim are silent on it"
+    contested = sum(c.contested for c in view.claims)
+    footer = Text(
+        f"{plural(len(view.claims), 'claim')}, {plural(len(view.sources), 'source')}, "
+        f"{contested} contested; {legend}",
+        style="dim",
+    )
+    if any_inferred(view.claims):
+        footer.append(f"\n{INFERRED_NOTE}", style="dim")
+    parts.append(footer)
+    return Group(*parts)
+
+
+def stance_grid(view: TopicView, keys: Sequence[str]) -> Table:
+    """Claims x sources, a stance mark in each cell; the column headers are ``keys``."""
+    table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False)
+    table.add_column("claim", min_width=_claim_width(view.claims))
+    for key in keys:
+        table.add_column(key, justify="center", no_wrap=True, min_width=2)
+    for claim in view.claims:
+        table.add_row(claim_head(claim), *(stance_mark(position_of(claim, s.id)) for s in view.sources))
+    return table
+
+
+def source_legend(sources: Sequence[Source], keys: Sequence[str] | None) -> Group:
+    """A line a source: its key in the grid (if any), its id, publisher and date."""
+    lines: list[RenderableType] = []
+    for index, source in enumerate(sources):
+        line = Text(f"{keys[index]:>2} " if keys else "", style="bold")
+        line.append_text(id_text(source.id, "bold"))
+        details = source_details(source)
+        line.append_text(text(f"  {details}" if details else "", "dim"))
+        lines.append(line)
+    return Group(*lines)
+
+
+def positions_stacked(
+    store: Store, claim: Claim, width: int, keys: dict[str, str] | None = None
+) -> list[RenderableType]:
+    """A claim's positions by stance, each a label line with its quote indented beneath it."""
+    parts: list[RenderableType] = []
+    for stance in STANCES:
+        for position in claim.positions:
+            if position.stance != stance:
+                continue
+            label = Text("")
+            if keys and position.source in keys:
+                label.append(f"{keys[position.source]} ", style="bold")
+            label.append_text(stance_label(stance, position.inferred))
+            label.append("  ")
+            label.append_text(id_text(position.source, "bold"))
+            line = store.anchors.get((claim.id, position.source))
+            if line is not None:
+                label.append(f", line {line}", style="dim")
+            label.append(":", style="bold")
+            body = quoted(position.quote)
+            if position.note:
+                body.append("\nnote: ", style="dim italic")
+                body.append_text(text(position.note, "dim italic"))
+            parts.append(Text("  ").append_text(label))
+            parts.append(indented(body, 6, width))
+    return parts
+
+
+def stacked_claims(
+    store: Store, claims: Sequence[Claim], width: int, keys: dict[str, str] | None = None
+) -> Group:
+    """Claims one after another: the id line, the text indented, each position beneath it."""
+    parts: list[RenderableType] = []
+    for claim in claims:
+        parts.append(Text(""))
+        parts.append(claim_head(claim))
+        parts.append(indented(text(claim.text), 2, width))
+        parts.extend(positions_stacked(store, claim, width, keys))
+    parts.append(Text(""))
+    return Group(*parts)
+
+
+def claim_view(store: Store, claim: Claim, width: int, layout: str = "grid") -> RenderableType:
+    """One claim with every quote in full: side by side when the columns are wide enough."""
+    head: list[RenderableType] = [claim_head(claim), text(claim.text)]
+    topic = store.topics.get(claim.topic)
+    meta = Text("topic: ", style="dim")
+    meta.append_text(id_text(claim.topic, "dim"))
+    if topic:
+        meta.append_text(text(f" — {topic.title}", "dim"))
+    head.append(meta)
+    if claim.tags:
+        head.append(text("tags: " + ", ".join(claim.tags), "dim"))
+    if claim.note:
+        head.append(text(f"note: {claim.note}", "dim italic"))
+    parts: list[RenderableType] = [Panel(Group(*head), box=box.ROUNDED)]
+    longest = max((len(visible_line(p.source)) for p in claim.positions), default=0)
+    column = max(24, longest + 4)
+    if layout != "stacked" and column * len(claim.positions) <= width:
+        table = Table(box=box.HEAVY_HEAD, show_lines=True, expand=True)
+        for position in claim.positions:
+            source = store.sources.get(position.source, Source(position.source, ""))
+            table.add_column(id_text(source.id, "bold"), ratio=1, min_width=longest)
+        cells = []
+        for position in claim.positions:
+            source = store.sources.get(position.source, Source(position.source, ""))
+            cell = text(source_details(source), "dim")
+            if cell:
+                cell.append("\n")
+            cell.append_text(stance_label(position.stance, position.inferred))
+            cell.append("\n")
+            cell.append_text(quoted(position.quote))
+            line = store.anchors.get((claim.id, position.source))
+            if line is not None:
+                cell.append(f"\nline {line}", style="dim")
+            if position.note:
+                cell.append("\nnote: ", style="dim italic")
+                cell.append_text(text(position.note, "dim italic"))
+            cells.append(cell)
+        table.add_row(*cells)
         parts.append(table)
     else:
-        parts.append(title)
-        parts.append(stacked_claims(view.claims))
-    contested = sum(c.contested for c in view.claims)
-    legend = f"{SILENT} = silent" if fits else "sources not listed under a claim are silent on it"
-    parts.append(
-        Text(
-            f"{len(view.claims)} claim(s), {len(view.sources)} source(s), {contested} contested; {legend}",
-            style="dim",
-        )
-    )
+        parts.extend(positions_stacked(store, claim, width))
+    silent = [s for s in store.sources if claim.stance_of(s) is None]
+    if silent:
+        parts.append(text(f"silent: {', '.join(silent)}", "dim"))
+    if any_inferred([claim]):
+        parts.append(Text(INFERRED_NOTE, style="dim"))
     return Group(*parts)
 
 
-def stacked_claims(claims: Sequence[Claim]) -> Text:
-    """Claims one after another, each with its positions a line each."""
-    text = Text()
-    for claim in claims:
-        text.append("\n")
-        text.append_text(claim_cell(claim))
-        for stance in STANCES:
-            for position in claim.positions:
-                if position.stance == stance:
-                    text.append("\n  ")
-                    text.append_text(stance_label(stance))
-                    text.append(f"  {position.source}: ", style="bold")
-                    text.append(f"“{position.quote}”")
-        text.append("\n")
-    return text
+# -- contradictions --------------------------------------------------------------------------
 
 
-def claim_view(store: Store, claim: Claim) -> RenderableType:
-    head = claim_cell(claim)
-    topic = store.topics.get(claim.topic)
-    head.append(f"\ntopic: {claim.topic}" + (f" — {topic.title}" if topic else ""), style="dim")
-    if claim.tags:
-        head.append("\ntags: " + ", ".join(claim.tags), style="dim")
-    if claim.note:
-        head.append(f"\nnote: {claim.note}", style="dim italic")
-    table = Table(box=box.HEAVY_HEAD, show_lines=True, expand=True)
-    for position in claim.positions:
-        source = store.sources[position.source]
-        table.add_column(source_heading(source), ratio=1)
+def _byline(source: Source) -> str:
+    return ", ".join(p for p in (source.author, source.publisher, source.published) if p)
+
+
+def contradiction_panel(store: Store, claim: Claim) -> Panel:
+    table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False)
+    camps = [s for s in STANCES if claim.sources_with(s)]
+    for stance in camps:
+        table.add_column(stance_label(stance), ratio=1)
     cells = []
-    for position in claim.positions:
-        cell = stance_label(position.stance)
-        cell.append(f"\n“{position.quote}”")
-        line = store.anchors.get((claim.id, position.source))
-        if line is not None:
-            cell.append(f"\nline {line}", style="dim")
-        if position.note:
-            cell.append(f"\nnote: {position.note}", style="dim italic")
+    for stance in camps:
+        cell = Text()
+        for position in claim.positions:
+            if position.stance != stance:
+                continue
+            source = store.sources.get(position.source, Source(position.source, ""))
+            if cell:
+                cell.append("\n\n")
+            cell.append_text(quoted(position.quote))
+            cell.append("\n— ", style="bold")
+            cell.append_text(text(source.id, "bold"))
+            if position.inferred:
+                cell.append(f" ({stance}{INFERRED_MARK})", style="dim")
+            if _byline(source):
+                cell.append_text(text(f" ({_byline(source)})", "dim"))
         cells.append(cell)
     table.add_row(*cells)
-    silent = [s for s in store.sources if claim.stance_of(s) is None]
-    parts: list[RenderableType] = [Panel(head, box=box.ROUNDED), table]
-    if silent:
-        parts.append(Text(f"silent: {', '.join(silent)}", style="dim"))
-    return Group(*parts)
+    return Panel(Group(claim_head(claim, topic=True), text(claim.text, "bold"), table))
 
 
 def contradictions_view(store: Store, claims: Sequence[Claim]) -> RenderableType:
     if not claims:
         return Text("No contested claims: no claim is supported by one source and refuted by another.")
-    parts: list[RenderableType] = []
-    for claim in claims:
-        table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False)
-        camps = [s for s in STANCES if claim.sources_with(s)]
-        for stance in camps:
-            table.add_column(stance_label(stance), ratio=1)
-        cells = []
-        for stance in camps:
-            cell = Text()
-            for position in claim.positions:
-                if position.stance != stance:
-                    continue
-                source = store.sources[position.source]
-                if cell:
-                    cell.append("\n\n")
-                cell.append(f"“{position.quote}”")
-                cell.append(f"\n— {source.id}", style="bold")
-                byline = ", ".join(p for p in (source.author, source.publisher, source.published) if p)
-                if byline:
-                    cell.append(f" ({byline})", style="dim")
-            cells.append(cell)
-        table.add_row(*cells)
-        title = Text(claim.id, style="bold cyan")
-        title.append(f"  [{claim.topic}]", style="dim")
-        parts.append(Panel(Group(Text(claim.text, style="bold"), table), title=title, title_align="left"))
-    parts.append(Text(f"{len(claims)} contested claim(s)", style="dim"))
+    parts: list[RenderableType] = [contradiction_panel(store, claim) for claim in claims]
+    footer = Text(plural(len(claims), "contested claim"), style="dim")
+    if any_inferred(claims):
+        footer.append(f"\n{INFERRED_NOTE}", style="dim")
+    parts.append(footer)
     return Group(*parts)
+
+
+# -- check -----------------------------------------------------------------------------------
 
 
 def problem_line(problem: Problem) -> Text:
     style = "yellow" if problem.severity == "warning" else "red"
-    line = Text(problem.location() + ": " if problem.location() else "", style="bold")
+    location = problem.location()
+    line = Text(visible(location) + ": " if location else "", style="bold")
     if problem.severity == "warning":
         line.append("warning: ", style=style)
-    line.append(problem.message, style=None if problem.severity == "warning" else style)
+    line.append(visible(problem.message), style=None if problem.severity == "warning" else style)
     return line
 
 
 def summary_line(summary: Summary, errors: int, warnings: int) -> Text:
     style = "bold red" if errors else ("bold yellow" if warnings else "bold green")
     verdict = "invalid" if errors else "valid"
-    text = Text(f"{verdict}: ", style=style)
-    text.append(
-        f"{summary.sources} sources, {summary.topics} topics, {summary.claims} claims, "
-        f"{summary.positions} positions, {summary.contested} contested; "
-        f"{errors} error(s), {warnings} warning(s)"
+    line = Text(f"{verdict}: ", style=style)
+    line.append(
+        f"{plural(summary.sources, 'source')}, {plural(summary.topics, 'topic')}, "
+        f"{plural(summary.claims, 'claim')}, {plural(summary.positions, 'position')}, "
+        f"{summary.contested} contested; {plural(errors, 'error')}, {plural(warnings, 'warning')}"
     )
-    return text
+    return line
+
+
+def problems_summary(errors: int, first: Problem | None) -> Text:
+    """The one line a reading command prints on stderr when the store has errors."""
+    line = Text(f"{plural(errors, 'error')} in the store", style="bold red")
+    if first is not None:
+        line.append_text(Text(f" (first: {visible(first.format())})"))
+    line.append("; shown what is valid. Run 'claimcmp check' to see every problem.")
+    return line
