@@ -298,13 +298,16 @@ def sources(
     Example:  claimcmp sources --format csv > sources.csv
     """
     from .analysis import source_stats, sources_rows
-    from .rendering import fits, sources_records, sources_table
+    from .rendering import sources_fit, sources_records, sources_table
 
     result = load_readable()
     stats = source_stats(result.store)
-    table = sources_table(stats)
-    narrow = not fits(table, out.width)
-    print_rows(sources_rows(stats), format, lambda: sources_records(stats, out.width) if narrow else table)
+    wide = sources_fit(stats, out.width)
+    print_rows(
+        sources_rows(stats),
+        format,
+        lambda: sources_table(stats) if wide else sources_records(stats, out.width),
+    )
     finish(result)
 
 
@@ -319,13 +322,14 @@ def topics(
     Example:  claimcmp topics --format json
     """
     from .analysis import topic_stats, topics_rows
-    from .rendering import fits, topics_records, topics_table
+    from .rendering import topics_fit, topics_records, topics_table
 
     result = load_readable()
     stats = topic_stats(result.store)
-    table = topics_table(stats)
-    narrow = not fits(table, out.width)
-    print_rows(topics_rows(stats), format, lambda: topics_records(stats, out.width) if narrow else table)
+    wide = topics_fit(stats, out.width)
+    print_rows(
+        topics_rows(stats), format, lambda: topics_table(stats) if wide else topics_records(stats, out.width)
+    )
     finish(result)
 
 

@@ -14,6 +14,7 @@ import re
 
 from .analysis import find_contradictions, summarize, topic_view
 from .models import STANCES, Claim, Position, Source, Store
+from .rendering import plural
 from .visible import visible
 
 MARKS = {"supports": "✔", "refutes": "✘", "qualifies": "◐"}
@@ -123,9 +124,15 @@ def render_markdown(store: Store, *, title: str = "claimcmp report") -> str:
 def _summary(store: Store) -> list[str]:
     summary = summarize(store)
     legend = ", ".join(f"{MARKS[s]} {s}" for s in STANCES)
+    counts = [
+        plural(summary.sources, "source"),
+        plural(summary.topics, "topic"),
+        plural(summary.claims, "claim"),
+        plural(summary.positions, "position"),
+        plural(summary.contested, "contested claim"),
+    ]
     lines = [
-        f"{summary.sources} sources, {summary.topics} topics, {summary.claims} claims, "
-        f"{summary.positions} positions, {summary.contested} contested claims.",
+        ", ".join(counts) + ".",
         "",
         f"Stances: {legend}; {SILENT} silent (the source takes no position).",
     ]

@@ -121,11 +121,24 @@ def indented(body: Text, indent: int, width: int) -> Text:
     return result
 
 
-def fits(renderable: RenderableType, width: int) -> bool:
-    """Whether a table can be drawn in ``width`` columns without cutting anything (ids)."""
-    # Measured on a wide console: rich clamps a measurement to the console's width.
-    console = Console(width=10_000, color_system=None)
-    return console.measure(renderable).minimum <= width
+def fits(fixed: Iterable[int], flexible: int, width: int) -> bool:
+    """Whether a table of columns of ``fixed`` widths (ids, dates, counts: never wrapped)
+    and ``flexible`` columns that wrap (to 8 cells at least) fits ``width``, so that rich
+    need not cut a fixed column."""
+    widths = [*fixed, *([8] * flexible)]
+    return sum(widths) + 3 * len(widths) + 2 <= width
+
+
+def sources_fit(stats: Sequence[SourceStats], width: int) -> bool:
+    ids = max((len(visible_line(r.source.id)) for r in stats), default=2)
+    dates = max((len(r.source.published or "") for r in stats), default=4)
+    counts = max((len(str(r.total)) for r in stats), default=1)
+    return fits([ids, max(dates, 4), *[max(counts, 3)] * 4], 2, width)
+
+
+def topics_fit(stats: Sequence[TopicStats], width: int) -> bool:
+    ids = max((len(visible_line(r.topic.id)) for r in stats), default=2)
+    return fits([ids, 6, 9], 1, width)
 
 
 # -- sources, topics, tags -------------------------------------------------------------------
@@ -134,8 +147,8 @@ def fits(renderable: RenderableType, width: int) -> bool:
 def sources_table(stats: Sequence[SourceStats]) -> Table:
     table = Table(title="Sources", box=box.SIMPLE_HEAVY, expand=False)
     table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("title", ratio=3, min_width=12)
-    table.add_column("publisher", ratio=2, min_width=8)
+    table.add_column("title", ratio=3, min_width=12, overflow="fold")
+    table.add_column("publisher", ratio=2, min_width=8, overflow="fold")
     table.add_column("date", no_wrap=True)
     for stance in STANCES:
         table.add_column(STANCE_MARKS[stance], justify="right", header_style=STANCE_STYLES[stance])
@@ -175,7 +188,7 @@ def sources_records(stats: Sequence[SourceStats], width: int) -> Group:
 def topics_table(stats: Sequence[TopicStats]) -> Table:
     table = Table(title="Topics", box=box.SIMPLE_HEAVY)
     table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("title", min_width=10)
+    table.add_column("title", min_width=10, overflow="fold")
     table.add_column("claims", justify="right")
     table.add_column("contested", justify="right", header_style="magenta")
     for row in stats:
@@ -299,11 +312,11 @@ def topic_view_render(store: Store, view: TopicView, width: int, layout: str = "
         parts.append(text(view.topic.description, "italic"))
     if chosen == "full":
         table = Table(box=box.HEAVY_HEAD, show_lines=True, title=topic_title(view), expand=True)
-        table.add_column("claim", ratio=2, min_width=_claim_width(view.claims))
+        table.add_column("claim", ratio=2, min_width=_claim_width(view.claims), overflow="fold")
         for source in view.sources:
             # Only the id heads a column: rich aligns headers at the bottom, so ids of
             # differently long headings would not line up; the details go in the legend.
-            table.add_column(id_text(source.id, "bold"), ratio=2, min_width=12)
+            table.add_column(id_text(source.id, "bold"), ratio=2, min_width=12, overflow="fold")
         for claim in view.claims:
             table.add_row(claim_cell(claim), *(stance_cell(claim, s.id) for s in view.sources))
         parts.insert(0, table)
@@ -336,7 +349,7 @@ def topic_view_render(store: Store, view: TopicView, width: int, layout: str = "
 def stance_grid(view: TopicView, keys: Sequence[str]) -> Table:
     """Claims x sources, a stance mark in each cell; the column headers are ``keys``."""
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False)
-    table.add_column("claim", min_width=_claim_width(view.claims))
+    table.add_column("claim", min_width=_claim_width(view.claims), overflow="fold")
     for key in keys:
         table.add_column(key, justify="center", no_wrap=True, min_width=2)
     for claim in view.claims:
@@ -418,7 +431,7 @@ def claim_view(store: Store, claim: Claim, width: int, layout: str = "grid") -> 
         table = Table(box=box.HEAVY_HEAD, show_lines=True, expand=True)
         for position in claim.positions:
             source = store.sources.get(position.source, Source(position.source, ""))
-            table.add_column(id_text(source.id, "bold"), ratio=1, min_width=longest)
+            table.add_column(id_text(source.id, "bold"), ratio=1, min_width=longest, overflow="fold")
         cells = []
         for position in claim.positions:
             source = store.sources.get(position.source, Source(position.source, ""))
@@ -458,7 +471,7 @@ def contradiction_panel(store: Store, claim: Claim) -> Panel:
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False)
     camps = [s for s in STANCES if claim.sources_with(s)]
     for stance in camps:
-        table.add_column(stance_label(stance), ratio=1)
+        table.add_column(stance_label(stance), ratio=1, overflow="fold")
     cells = []
     for stance in camps:
         cell = Text()
