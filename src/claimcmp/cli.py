@@ -450,7 +450,7 @@ def contradictions(
     if format is Format.json:
         print_json(claims_json(store, claims))
     else:
-        out.print(contradictions_view(store, claims), crop=False)
+        out.print(contradictions_view(store, claims, out.width), crop=False)
     finish(result)
 
 

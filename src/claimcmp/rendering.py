@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
@@ -28,7 +29,7 @@ STANCE_STYLES = {"supports": "green", "refutes": "red", "qualifies": "yellow"}
 SILENT = "·"
 CONTESTED = "⚡ contested"
 INFERRED_MARK = "*"
-INFERRED_NOTE = "* inferred: the stance follows from the quote only with the source's wider argument"
+INFERRED_NOTE = "* inferred: follows from the quote only with the source's wider argument"
 STANCE_LEGEND = ", ".join(f"{STANCE_MARKS[s]} {s}" for s in STANCES)
 
 
@@ -78,16 +79,20 @@ def source_details(source: Source) -> str:
     return ", ".join(part for part in (source.publisher, source.published) if part)
 
 
-def claim_head(claim: Claim, *, topic: bool = False) -> Text:
-    """The claim's id with its date, contested flag and (optionally) topic on one unbreakable line."""
+def claim_head(claim: Claim, *, topic: bool = False, width: int | None = None) -> Text:
+    """The claim's id on a line of its own that is never broken, followed by its date,
+    contested flag and (optionally) topic: on the same line when they fit ``width``."""
     head = id_text(claim.id)
+    meta = Text()
     if claim.date:
-        head.append(f"  {claim.date}", style="dim")
+        meta.append(f"  {claim.date}", style="dim")
     if claim.contested:
-        head.append(f"  {CONTESTED}", style="bold magenta")
+        meta.append(f"  {CONTESTED}", style="bold magenta")
     if topic:
-        head.append(f"  {visible_line(claim.topic)}", style="dim")
-    return head
+        meta.append(f"  {visible_line(claim.topic)}", style="dim")
+    if width is not None and head.cell_len + meta.cell_len > width:
+        meta = Text("\n  ").append_text(meta[2:])
+    return head.append_text(meta)
 
 
 def claim_cell(claim: Claim) -> Group:
@@ -226,18 +231,18 @@ def tags_table(stats: Sequence[TagStats]) -> RenderableType:
 
 
 def packed(items: Sequence[Text], width: int, indent: int) -> Text:
-    """Items separated by two spaces, a new line (indented) where the next would not fit.
+    """Items separated by two spaces, indented, a new line where the next would not fit.
 
     Unlike rich's wrapping, an item (a stance mark and a source id) is never split.
     """
-    line = Text()
+    line = Text(" " * indent, no_wrap=True, overflow="ignore")
     used = indent
-    for item in items:
+    for number, item in enumerate(items):
         size = item.cell_len
-        if line and used + 2 + size > width:
-            line.append("\n")
+        if number and used + 2 + size > width:
+            line.append("\n" + " " * indent)
             used = indent
-        elif line:
+        elif number:
             line.append("  ")
             used += 2
         line.append_text(item)
@@ -253,10 +258,11 @@ def claim_block(claim: Claim, width: int) -> RenderableType:
         item.append(" ")
         item.append_text(id_text(position.source, ""))
         marks.append(item)
-    body = text(claim.text)
-    body.append("\n")
-    body.append_text(packed(marks, width, 4))
-    return Group(claim_head(claim, topic=True), indented(body, 4, width))
+    return Group(
+        claim_head(claim, topic=True, width=width),
+        indented(text(claim.text), 4, width),
+        packed(marks, width, 4),
+    )
 
 
 def list_footer(count: int, inferred: bool) -> Text:
@@ -272,7 +278,7 @@ def list_footer(count: int, inferred: bool) -> Text:
 # being readable; past that, the grid shows stance marks and the quotes go beneath.
 SOURCE_COLUMN_MIN = 16
 CLAIM_COLUMN_MIN = 22
-MARK_COLUMN = 5  # a mark with its inferred star, and the padding around it
+MARK_COLUMN = 4  # a mark with its inferred star, and the padding around it
 
 
 def topic_title(view: TopicView) -> Text:
@@ -282,17 +288,21 @@ def topic_title(view: TopicView) -> Text:
 
 
 def _claim_width(claims: Sequence[Claim]) -> int:
-    return max([CLAIM_COLUMN_MIN, *(len(visible_line(c.id)) for c in claims)])
+    """The claim column's width: its longest id and a contested flag."""
+    return max([CLAIM_COLUMN_MIN, *(len(visible_line(c.id)) + 2 for c in claims)])
 
 
 def topic_layout(view: TopicView, width: int, layout: str) -> str:
     """``full`` (quotes side by side), ``grid`` (stance marks side by side, quotes beneath) or ``stacked``."""
     if layout == "stacked" or not view.sources:
         return "stacked"
-    claim_width = _claim_width(view.claims) + 4
-    if claim_width + SOURCE_COLUMN_MIN * len(view.sources) <= width:
+    claim_width = _claim_width(view.claims)
+    columns = [max(SOURCE_COLUMN_MIN, len(visible_line(s.id)) + 3) for s in view.sources]
+    if claim_width + 4 + sum(columns) <= width:
         return "full"
-    if claim_width + MARK_COLUMN * len(view.sources) <= width:
+    # The grid's columns never wrap: its widest line is its width.
+    measure = Console(width=10_000, color_system=None).measure
+    if measure(stance_grid(view, source_keys(len(view.sources)))).maximum <= width:
         return "grid"
     return "stacked"
 
@@ -312,11 +322,11 @@ def topic_view_render(store: Store, view: TopicView, width: int, layout: str = "
         parts.append(text(view.topic.description, "italic"))
     if chosen == "full":
         table = Table(box=box.HEAVY_HEAD, show_lines=True, title=topic_title(view), expand=True)
-        table.add_column("claim", ratio=2, min_width=_claim_width(view.claims), overflow="fold")
+        table.add_column("claim", min_width=_claim_width(view.claims), overflow="fold")
         for source in view.sources:
             # Only the id heads a column: rich aligns headers at the bottom, so ids of
             # differently long headings would not line up; the details go in the legend.
-            table.add_column(id_text(source.id, "bold"), ratio=2, min_width=12, overflow="fold")
+            table.add_column(id_text(source.id, "bold"), min_width=max(12, len(source.id)), overflow="fold")
         for claim in view.claims:
             table.add_row(claim_cell(claim), *(stance_cell(claim, s.id) for s in view.sources))
         parts.insert(0, table)
@@ -348,12 +358,15 @@ def topic_view_render(store: Store, view: TopicView, width: int, layout: str = "
 
 def stance_grid(view: TopicView, keys: Sequence[str]) -> Table:
     """Claims x sources, a stance mark in each cell; the column headers are ``keys``."""
-    table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False)
-    table.add_column("claim", min_width=_claim_width(view.claims), overflow="fold")
+    table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, collapse_padding=True)
+    table.add_column("claim", no_wrap=True)
     for key in keys:
         table.add_column(key, justify="center", no_wrap=True, min_width=2)
     for claim in view.claims:
-        table.add_row(claim_head(claim), *(stance_mark(position_of(claim, s.id)) for s in view.sources))
+        head = id_text(claim.id)
+        if claim.contested:
+            head.append(" ⚡", style="bold magenta")
+        table.add_row(head, *(stance_mark(position_of(claim, s.id)) for s in view.sources))
     return table
 
 
@@ -392,7 +405,7 @@ def positions_stacked(
             if position.note:
                 body.append("\nnote: ", style="dim italic")
                 body.append_text(text(position.note, "dim italic"))
-            parts.append(Text("  ").append_text(label))
+            parts.append(Text("  ", no_wrap=True, overflow="ignore").append_text(label))
             parts.append(indented(body, 6, width))
     return parts
 
@@ -404,7 +417,7 @@ def stacked_claims(
     parts: list[RenderableType] = []
     for claim in claims:
         parts.append(Text(""))
-        parts.append(claim_head(claim))
+        parts.append(claim_head(claim, width=width))
         parts.append(indented(text(claim.text), 2, width))
         parts.extend(positions_stacked(store, claim, width, keys))
     parts.append(Text(""))
@@ -413,7 +426,7 @@ def stacked_claims(
 
 def claim_view(store: Store, claim: Claim, width: int, layout: str = "grid") -> RenderableType:
     """One claim with every quote in full: side by side when the columns are wide enough."""
-    head: list[RenderableType] = [claim_head(claim), text(claim.text)]
+    head: list[RenderableType] = [claim_head(claim, width=width - 4), text(claim.text)]
     topic = store.topics.get(claim.topic)
     meta = Text("topic: ", style="dim")
     meta.append_text(id_text(claim.topic, "dim"))
@@ -424,14 +437,14 @@ def claim_view(store: Store, claim: Claim, width: int, layout: str = "grid") -> 
         head.append(text("tags: " + ", ".join(claim.tags), "dim"))
     if claim.note:
         head.append(text(f"note: {claim.note}", "dim italic"))
-    parts: list[RenderableType] = [Panel(Group(*head), box=box.ROUNDED)]
+    parts: list[RenderableType] = [boxed(Group(*head), claim, width)]
     longest = max((len(visible_line(p.source)) for p in claim.positions), default=0)
     column = max(24, longest + 4)
     if layout != "stacked" and column * len(claim.positions) <= width:
         table = Table(box=box.HEAVY_HEAD, show_lines=True, expand=True)
         for position in claim.positions:
             source = store.sources.get(position.source, Source(position.source, ""))
-            table.add_column(id_text(source.id, "bold"), ratio=1, min_width=longest, overflow="fold")
+            table.add_column(id_text(source.id, "bold"), min_width=longest, overflow="fold")
         cells = []
         for position in claim.positions:
             source = store.sources.get(position.source, Source(position.source, ""))
@@ -467,36 +480,57 @@ def _byline(source: Source) -> str:
     return ", ".join(p for p in (source.author, source.publisher, source.published) if p)
 
 
-def contradiction_panel(store: Store, claim: Claim) -> Panel:
+def boxed(content: Group, claim: Claim, width: int) -> RenderableType:
+    """``content`` in a rounded box, unless the box would leave the claim's id no room."""
+    if len(visible_line(claim.id)) + 4 > width:
+        return Group(Rule(style="dim"), content)
+    return Panel(content, box=box.ROUNDED)
+
+
+def contradiction_panel(store: Store, claim: Claim, width: int) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False)
     camps = [s for s in STANCES if claim.sources_with(s)]
     for stance in camps:
-        table.add_column(stance_label(stance), ratio=1, overflow="fold")
+        table.add_column(stance_label(stance), overflow="fold")
     cells = []
     for stance in camps:
-        cell = Text()
+        cell: list[RenderableType] = []
         for position in claim.positions:
             if position.stance != stance:
                 continue
             source = store.sources.get(position.source, Source(position.source, ""))
             if cell:
-                cell.append("\n\n")
-            cell.append_text(quoted(position.quote))
-            cell.append("\n— ", style="bold")
-            cell.append_text(text(source.id, "bold"))
+                cell.append(Text(""))
+            cell.append(quoted(position.quote))
+            # Wraps at spaces only where the id cannot be broken: the layout below
+            # gives every column room for its longest id.
+            attribution = Text("— ", style="bold")
+            attribution.append_text(text(source.id, "bold"))
             if position.inferred:
-                cell.append(f" ({stance}{INFERRED_MARK})", style="dim")
+                attribution.append(f" ({stance}{INFERRED_MARK})", style="dim")
             if _byline(source):
-                cell.append_text(text(f" ({_byline(source)})", "dim"))
-        cells.append(cell)
+                attribution.append_text(text(f" ({_byline(source)})", "dim"))
+            cell.append(attribution)
+        cells.append(Group(*cell))
     table.add_row(*cells)
-    return Panel(Group(claim_head(claim, topic=True), text(claim.text, "bold"), table))
+    head = claim_head(claim, topic=True, width=width - 4)
+    # Side by side only when every camp's column holds its longest attribution (an id
+    # that must not break) and some room for the quotes; else camp after camp.
+    needed = [
+        max(20, *(len(visible_line(p.source)) + 14 for p in claim.positions if p.stance == stance))
+        for stance in camps
+    ]
+    if sum(needed) + 3 * len(camps) + 4 > width:
+        body: RenderableType = Group(*positions_stacked(store, claim, width - 4))
+    else:
+        body = table
+    return boxed(Group(head, text(claim.text, "bold"), body), claim, width)
 
 
-def contradictions_view(store: Store, claims: Sequence[Claim]) -> RenderableType:
+def contradictions_view(store: Store, claims: Sequence[Claim], width: int) -> RenderableType:
     if not claims:
         return Text("No contested claims: no claim is supported by one source and refuted by another.")
-    parts: list[RenderableType] = [contradiction_panel(store, claim) for claim in claims]
+    parts: list[RenderableType] = [contradiction_panel(store, claim, width) for claim in claims]
     footer = Text(plural(len(claims), "contested claim"), style="dim")
     if any_inferred(claims):
         footer.append(f"\n{INFERRED_NOTE}", style="dim")
