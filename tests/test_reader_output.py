@@ -454,3 +454,37 @@ def test_reading_commands_show_what_is_valid_of_a_store_with_errors(runner: CliR
         assert "shown what is valid. Run 'claimcmp check' to see every problem." in summary[0]
     code, output = invoke(runner, "check")
     assert code == 1 and "unknown stance 'qualify'" in output
+
+
+# -- list streams: plain text without colours, the same as rich draws it ----------------------
+
+
+@pytest.mark.parametrize("width", [30, 40, 80, 120])
+def test_plain_list_is_what_rich_draws(five: Path, width: int) -> None:
+    from rich.console import Console
+
+    from claimcmp.loading import load_store
+    from claimcmp.rendering import claim_block, claim_block_plain
+
+    claims = [
+        *load_store(five)[0].claims.values(),
+        *load_store(BUNDLED)[0].claims.values(),
+    ]
+    for claim in claims:
+        console = Console(width=width, file=io.StringIO(), color_system=None, highlight=False)
+        console.print(claim_block(claim, width), crop=False)
+        assert claim_block_plain(claim, width) == console.file.getvalue(), claim.id  # type: ignore[attr-defined]
+
+
+def test_long_list_is_written_as_it_goes(runner: CliRunner, make_store) -> None:
+    claims = "".join(
+        f"  - id: c{i}\n    topic: incidents\n    text: Claim number {i}.\n    positions:\n"
+        "      - {source: beta, stance: supports, quote: they kept the road open}\n"
+        for i in range(450)
+    )
+    make_store(STORE.replace("claims:\n", "claims:\n" + claims))
+    code, output = invoke(runner, "list")
+    assert code == 0
+    assert output.count("\n    ✔ beta\n") == 450
+    assert output.index("c0  incidents\n    Claim number 0.\n") < output.index("c449  incidents")
+    assert "453 claims;" in output

@@ -385,11 +385,16 @@ def list_claims(
 
 def print_claims(claims: list[Claim]) -> None:
     """Claim after claim as they are rendered, so a long list starts at once."""
-    from .rendering import any_inferred, claim_block, list_footer
+    from .rendering import any_inferred, claim_block, claim_block_plain, list_footer
 
     width = out.width
-    for claim in claims:
-        out.print(claim_block(claim, width), crop=False)
+    if out.color_system is None:  # no styles to show: plain text, many claims a write
+        for start in range(0, len(claims), 200):
+            sys.stdout.write("".join(claim_block_plain(c, width) for c in claims[start : start + 200]))
+            sys.stdout.flush()
+    else:
+        for claim in claims:
+            out.print(claim_block(claim, width), crop=False)
     out.print(list_footer(len(claims), any_inferred(claims)), crop=False)
 
 
