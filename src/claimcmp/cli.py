@@ -389,9 +389,12 @@ def print_claims(claims: list[Claim]) -> None:
 
     width = out.width
     if out.color_system is None:  # no styles to show: plain text, many claims a write
-        for start in range(0, len(claims), 200):
-            sys.stdout.write("".join(claim_block_plain(c, width) for c in claims[start : start + 200]))
-            sys.stdout.flush()
+        try:
+            for start in range(0, len(claims), 200):
+                sys.stdout.write("".join(claim_block_plain(c, width) for c in claims[start : start + 200]))
+                sys.stdout.flush()
+        except BrokenPipeError:  # `| head`: what the reader wanted (click would exit 1)
+            out.on_broken_pipe()
     else:
         for claim in claims:
             out.print(claim_block(claim, width), crop=False)
