@@ -96,7 +96,14 @@ def claim_head(claim: Claim, *, topic: bool = False, width: int | None = None) -
 
 
 def claim_cell(claim: Claim) -> Group:
-    return Group(claim_head(claim), text(claim.text))
+    """A claim in a table cell: its id alone on the first line (the column is as wide as
+    the longest id), then date and contested flag, then its text, both wrapping."""
+    parts: list[RenderableType] = [id_text(claim.id)]
+    meta = claim_head(claim).plain[len(visible_line(claim.id)) + 2 :]
+    if meta:
+        parts.append(Text(meta, style="dim"))
+    parts.append(text(claim.text))
+    return Group(*parts)
 
 
 def stance_cell(claim: Claim, source_id: str) -> Text:
@@ -354,7 +361,7 @@ def topic_view_render(store: Store, view: TopicView, width: int, layout: str = "
     chosen = topic_layout(view, width, layout)
     parts: list[RenderableType] = []
     if view.topic.description:
-        parts.append(text(view.topic.description, "italic"))
+        parts.append(indented(text(view.topic.description, "italic"), 0, width))
     if chosen == "full":
         table = Table(box=box.HEAVY_HEAD, show_lines=True, title=topic_title(view), expand=True)
         table.add_column("claim", min_width=_claim_width(view.claims), overflow="fold")
