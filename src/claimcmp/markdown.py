@@ -134,7 +134,8 @@ def _summary(store: Store) -> list[str]:
     lines = [
         ", ".join(counts) + ".",
         "",
-        f"Stances: {legend}; {SILENT} silent (the source takes no position).",
+        f"Stances: {legend}; {SILENT} silent (the source takes no position); "
+        "⚡ contested (one source supports the claim, another refutes it).",
     ]
     if any(p.inferred for c in store.claims.values() for p in c.positions):
         lines += ["", INFERRED_NOTE]
