@@ -4,6 +4,8 @@ every quote verbatim, whatever Markdown syntax the store's text holds."""
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -188,3 +190,50 @@ def test_url_ending_in_a_backslash_keeps_its_link(runner: CliRunner, make_store:
     row = next(line for line in report.splitlines() if line.startswith("| `alpha`"))
     assert row.count(" | ") == 4  # five cells: the '|' in the URL is encoded, not a cell border
     assert "(<https://example.org/a%7Cb?x=1\\&copy=2%5C>)" in row
+
+
+# -- the class, not the case: any text at all ----------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Markdown's and HTML's special characters, control characters, digits and letters.
+_ALPHABET = st.sampled_from(list("\\`*_[]()<>&|~#!-+=.:;'\"{}^$ 0123456789aZ\x1b\x07\x00\r\n\t\x9b\u202e"))
+
+
+def _rendered(markdown: str) -> str:
+    found = blocks(render(markdown))
+    assert len(found) == 1, markdown
+    return inline_text(found[0][1])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_ALPHABET, min_size=1, max_size=40))
+def test_any_text_reads_back_verbatim(value: str) -> None:
+    from claimcmp.markdown import escape_block, escape_inline
+    from claimcmp.visible import visible
+
+    expected = " ".join(visible(value).split())
+    if not expected:
+        return
+    # As a paragraph, inside a block quote, and as a table cell: the same text.
+    assert _rendered(escape_block(value)) == expected
+    assert _rendered("> " + escape_block(value)) == expected
+    table = render(f"| h |\n|---|\n| {escape_inline(value)} |\n")
+    cells = [inline_text(t) for path, t in blocks(table) if path[-1:] == ("td",)]
+    assert cells == [expected]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(_ALPHABET, max_size=40))
+def test_any_text_reaches_a_terminal_without_control_characters(value: str) -> None:
+    from rich.console import Console
+
+    from claimcmp.rendering import text
+
+    console = Console(width=30, file=io.StringIO(), force_terminal=True, color_system="truecolor")
+    console.print(text(value, "bold"))
+    printed = console.file.getvalue()  # type: ignore[attr-defined]
+    # Only rich's own styling escapes (ESC [ ... m) and line breaks remain.
+    stripped = re.sub(r"\x1b\[[0-9;]*m", "", printed)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", stripped), repr(printed)
