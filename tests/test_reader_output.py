@@ -386,8 +386,10 @@ def test_singular_and_plural(runner: CliRunner, make_store) -> None:
 # -- options where users put them ------------------------------------------------------------
 
 
-def test_store_option_before_or_after_the_command(runner: CliRunner, store: Path, tmp_path: Path) -> None:
-    os.chdir(tmp_path.parent)  # away from the store, so only --store finds it
+def test_store_option_before_or_after_the_command(
+    runner: CliRunner, store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path.parent)  # away from the store, so only --store finds it
     before = invoke(runner, "--store", str(store), "list", "-f", "json")
     after = invoke(runner, "list", "-f", "json", "--store", str(store))
     equals = invoke(runner, "list", f"--store={store}", "-f", "json")

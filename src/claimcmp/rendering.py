@@ -490,15 +490,15 @@ def claim_view(store: Store, claim: Claim, width: int, layout: str = "grid") -> 
         cells = []
         for position in claim.positions:
             source = store.sources.get(position.source, Source(position.source, ""))
-            cell = text(source_details(source), "dim")
-            if cell:
-                cell.append("\n")
-            cell.append_text(stance_label(position.stance, position.inferred))
+            # The stance first, so the stances line up across the columns.
+            cell = stance_label(position.stance, position.inferred)
             cell.append("\n")
             cell.append_text(quoted(position.quote))
             line = store.anchors.get((claim.id, position.source))
-            if line is not None:
-                cell.append(f"\nline {line}", style="dim")
+            details = " · ".join(part for part in (line and f"line {line}", source_details(source)) if part)
+            if details:
+                cell.append("\n")
+                cell.append_text(text(details, "dim"))
             if position.note:
                 cell.append("\nnote: ", style="dim italic")
                 cell.append_text(text(position.note, "dim italic"))
