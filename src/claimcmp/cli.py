@@ -252,7 +252,8 @@ def main_options(
         "--store",
         "-s",
         metavar="PATH",
-        help="The store: a YAML file or a folder of them. Default: $CLAIMCMP_STORE, "
+        help="The store: a YAML file or a folder of them (before or after the command). "
+        "Default: $CLAIMCMP_STORE, "
         "else data/claims.yaml here or in the nearest folder above that has one.",
     ),
     no_cache: bool = typer.Option(
