@@ -14,8 +14,7 @@ import re
 
 from .analysis import find_contradictions, summarize, topic_view
 from .models import STANCES, Claim, Position, Source, Store
-from .rendering import plural
-from .visible import visible
+from .visible import plural, visible
 
 MARKS = {"supports": "✔", "refutes": "✘", "qualifies": "◐"}
 SILENT = "·"

@@ -22,7 +22,7 @@ from rich.text import Text
 from .analysis import SourceStats, Summary, TagStats, TopicStats, TopicView
 from .models import STANCES, Claim, Position, Source, Store
 from .problems import Problem
-from .visible import visible, visible_line
+from .visible import plural, visible, visible_line
 
 STANCE_MARKS = {"supports": "✔", "refutes": "✘", "qualifies": "◐"}
 STANCE_STYLES = {"supports": "green", "refutes": "red", "qualifies": "yellow"}
@@ -31,11 +31,6 @@ CONTESTED = "⚡ contested"
 INFERRED_MARK = "*"
 INFERRED_NOTE = "* inferred: follows from the quote only with the source's wider argument"
 STANCE_LEGEND = ", ".join(f"{STANCE_MARKS[s]} {s}" for s in STANCES)
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``1 topic``, ``2 topics``."""
-    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def text(value: str | None, style: str = "") -> Text:

@@ -1,4 +1,6 @@
-"""Store text made safe to show a person: control characters become visible escapes.
+"""Text for people: store text made safe to show (control characters become visible
+escapes), and counted nouns. A leaf module: the terminal views and the Markdown
+report both use it.
 
 A store is data someone else may have written. Its text reaches terminals and
 Markdown viewers, where an ESC sequence could clear the screen, retitle the
@@ -34,6 +36,11 @@ def visible(text: str) -> str:
     if _INVISIBLE.search(text) is None:  # the common case: nothing to copy
         return text
     return _INVISIBLE.sub(_escape, text)
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 topic``, ``2 topics``."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def visible_line(text: str) -> str:
