@@ -286,10 +286,8 @@ def _ids(output: str) -> list[str]:
         (["--search", "Hakri"], ["pk-hakari-bridge-escort"]),  # a typo: the fuzzy fallback
         (["--search", "gas", "--in", "quotes"], ["az-pressured-armenians-to-leave", "gas-supply-cut"]),
         (["--search", "gas-supply-cut"], ["gas-supply-cut"]),
-        (
-            ["--search", "ukraine-war", "--in", "tags"],
-            ["pk-favoured-azerbaijan-2022-2023", "russia-inaction-by-choice", "west-took-over-mediation"],
-        ),
+        (["--search", "gas", "--in", "tags"], ["gas-supply-cut"]),
+        (["--search", "Hakari", "--in", "notes"], ["convoys-barred-june-2023"]),
         (["--search", "nothing like this at all"], []),
     ],
 )
