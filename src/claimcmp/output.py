@@ -75,12 +75,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_text(rows: list[dict[str, Any]]) -> str:
-    """Rows as CSV with a header line; a mapping value becomes one column per key."""
+    """Rows as CSV with a header line; a mapping value becomes one column per key,
+    a list one cell of its items joined by ``;``."""
     flat = [_flatten(row) for row in rows]
     if not flat:
         return ""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer)  # RFC 4180 (CRLF line ends), as `export --csv` writes
     writer.writerow(flat[0].keys())
     for row in flat:
         writer.writerow(csv_cell(value) for value in row.values())
