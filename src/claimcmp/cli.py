@@ -397,8 +397,12 @@ def print_claims(claims: list[Claim]) -> None:
         except BrokenPipeError:  # `| head`: what the reader wanted (click would exit 1)
             out.on_broken_pipe()
     else:
-        for claim in claims:
-            out.print(claim_block(claim, width), crop=False)
+        for start in range(0, len(claims), 200):
+            batch = Text("\n", no_wrap=True, overflow="ignore").join(
+                claim_block(c, width) for c in claims[start : start + 200]
+            )
+            # overflow: print() would otherwise fold a bare Text's long lines (an id).
+            out.print(batch, crop=False, overflow="ignore")
     out.print(list_footer(len(claims), any_inferred(claims)), crop=False)
 
 
