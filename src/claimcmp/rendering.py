@@ -310,6 +310,34 @@ CLAIM_COLUMN_MIN = 22
 MARK_COLUMN = 4  # a mark with its inferred star, and the padding around it
 
 
+def topic_heading(view: TopicView, width: int) -> RenderableType:
+    """The topic's title and id: on one line when they fit, else the id on its own line."""
+    line = topic_title(view)
+    if line.cell_len <= width:
+        return line
+    return Group(text(view.topic.title, "bold"), id_text(f"({visible_line(view.topic.id)})", "dim"))
+
+
+def id_list(label: str, ids: Sequence[str], width: int, style: str = "dim") -> Text:
+    """``label`` and ids separated by commas, a new line where the next would not fit;
+    an id is never broken (rich would fold one longer than the line)."""
+    result = Text(label, style=style, no_wrap=True, overflow="ignore")
+    used = len(label)
+    for number, item in enumerate(visible_line(i) for i in ids):
+        if number:
+            result.append(",")
+            used += 1
+        if used + 1 + len(item) > width and used > len(label):
+            result.append("\n  ")
+            used = 2
+        else:
+            result.append(" ")
+            used += 1
+        result.append(item)
+        used += len(item)
+    return result
+
+
 def topic_title(view: TopicView) -> Text:
     title = text(view.topic.title, "bold")
     title.append(f"  ({visible_line(view.topic.id)})", style="dim")
@@ -363,14 +391,14 @@ def topic_view_render(store: Store, view: TopicView, width: int, layout: str = "
         legend = f"{SILENT} = silent"
     elif chosen == "grid":
         keys = source_keys(len(view.sources))
-        parts.insert(0, topic_title(view))
+        parts.insert(0, topic_heading(view, width))
         parts.append(stance_grid(view, keys))
         parts.append(source_legend(view.sources, keys))
         by_source = dict(zip([s.id for s in view.sources], keys, strict=True))
         parts.append(stacked_claims(store, view.claims, width, keys=by_source))
         legend = f"{SILENT} = silent; sources not listed under a claim are silent on it"
     else:
-        parts.insert(0, topic_title(view))
+        parts.insert(0, topic_heading(view, width))
         parts.append(stacked_claims(store, view.claims, width))
         legend = "sources not listed under a claim are silent on it"
     contested = sum(c.contested for c in view.claims)
@@ -496,7 +524,7 @@ def claim_view(store: Store, claim: Claim, width: int, layout: str = "grid") -> 
         parts.extend(positions_stacked(store, claim, width))
     silent = [s for s in store.sources if claim.stance_of(s) is None]
     if silent:
-        parts.append(text(f"silent: {', '.join(silent)}", "dim"))
+        parts.append(id_list("silent:", silent, width))
     if any_inferred([claim]):
         parts.append(Text(INFERRED_NOTE, style="dim"))
     return Group(*parts)
