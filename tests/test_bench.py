@@ -24,7 +24,7 @@ def test_generated_store_is_valid_and_has_elided_quotes(runner: CliRunner, tmp_p
     assert "..." in store.read_text(encoding="utf-8") or "…" in store.read_text(encoding="utf-8")
     code, output = invoke(runner, "--store", str(store), "check")
     assert code == 0, output
-    assert "120 claims" in output and "0 error(s), 0 warning(s)" in output
+    assert "120 claims" in output and "0 errors, 0 warnings" in output
 
 
 def test_runner_smoke(tmp_path: Path) -> None:

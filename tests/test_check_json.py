@@ -53,7 +53,7 @@ def test_anachronism_in_text_output(runner: CliRunner, make_store: Callable[...,
     code, output = invoke(runner, "check")
     assert code == 0
     assert output.startswith("data/claims.yaml:65:9: warning: anachronism: source 'a' (published 2022-12-04)")
-    assert "0 error(s), 1 warning(s)" in output
+    assert "0 errors, 1 warning" in output
 
 
 BASED_ON = """\

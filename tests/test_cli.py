@@ -15,6 +15,7 @@ from conftest import invoke
 
 COMMANDS = {
     "check",
+    "tags",
     "sources",
     "topics",
     "list",
@@ -45,7 +46,7 @@ def test_check_valid_store(runner: CliRunner, store: Path) -> None:
     code, output = invoke(runner, "check")
     assert code == 0
     assert (
-        "valid: 3 sources, 2 topics, 3 claims, 6 positions, 2 contested; 0 error(s), 0 warning(s)" in output
+        "valid: 3 sources, 2 topics, 3 claims, 6 positions, 2 contested; 0 errors, 0 warnings" in output
     )
 
 
@@ -133,7 +134,7 @@ def test_list_filters(runner: CliRunner, store: Path, args: list[str], expected:
 def test_list_table_and_json_shape(runner: CliRunner, store: Path) -> None:
     code, output = invoke(runner, "list")
     assert code == 0
-    assert "parukh" in output and "⚡ contested" in output and "3 claim(s)" in output
+    assert "parukh" in output and "⚡ contested" in output and "3 claims" in output
     code, output = invoke(runner, "list", "-f", "json", "--topic", "incidents")
     claim = json.loads(output)[0]
     assert {"id", "topic", "text", "date", "tags", "positions"} <= claim.keys()
@@ -168,7 +169,7 @@ def test_show_topic_side_by_side(runner: CliRunner, store: Path) -> None:
     assert "✘ refutes" in output and "✔ supports" in output and "◐ qualifies" in output
     assert "⚡ contested" in output
     assert "·" in output  # alpha is silent on corridor-open
-    assert "2 claim(s), 3 source(s), 1 contested" in output
+    assert "2 claims, 3 sources, 1 contested" in output
 
 
 def test_show_claim_has_every_quote_in_full(runner: CliRunner, store: Path) -> None:
@@ -198,7 +199,7 @@ def test_show_unknown_name_suggests(runner: CliRunner, store: Path) -> None:
 def test_contradictions(runner: CliRunner, store: Path) -> None:
     code, output = invoke(runner, "contradictions")
     assert code == 0
-    assert "2 contested claim(s)" in output
+    assert "2 contested claims" in output
     assert output.index("parukh") < output.index("five-year-term")
     assert "— beta (Beta Weekly, 2023)" in output
     code, output = invoke(runner, "contradictions", "--format", "json")
@@ -285,7 +286,7 @@ def test_show_topic_stacks_claims_when_sources_do_not_fit(
     assert code == 0
     assert "┃" not in output  # no table
     flat = " ".join(output.split())
-    assert "✘ refutes alpha: “The peacekeepers did not prevent the capture of Parukh village”" in flat
+    assert "✘ refutes alpha, line 8: “The peacekeepers did not prevent the capture of Parukh village”" in flat
     assert "sources not listed under a claim are silent on it" in flat
 
 
@@ -307,4 +308,4 @@ def test_one_run_reports_the_quotes_of_an_invalid_claim_too(runner: CliRunner, m
     assert re.search(
         r"data/claims\.yaml:\d+:16: quote not found in source 'alpha'.*line 8 \(9\d% similar\)", output
     )
-    assert "2 error(s)" in output
+    assert "2 errors" in output

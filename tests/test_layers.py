@@ -17,6 +17,7 @@ PACKAGE = Path(claimcmp.__file__).parent
 LAYERS: dict[str, int] = {
     # 0: leaves, no import of the package
     "problems": 0,
+    "visible": 0,
     "suggest": 0,
     "quotes": 0,
     "yamlread": 0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,8 +10,6 @@ from typing import Any
 from .models import STANCES, Claim, Source, Store, Topic
 from .problems import UnknownNameError
 from .suggest import closest_names
-
-SEARCH_CUTOFF = 60.0
 
 
 @dataclass(frozen=True)
@@ -23,11 +22,12 @@ class ClaimFilter:
     tags: Sequence[str] = ()
     contested: bool = False
     search: str | None = None
+    search_in: Sequence[str] = ()  # fields to search (SEARCH_FIELDS); empty: DEFAULT_SEARCH
 
 
 def require_names(store: Store, kind: str, names: Iterable[str]) -> None:
     """Raise UnknownNameError for the first name the store lacks."""
-    table: dict[str, Any] = {"topic": store.topics, "source": store.sources}[kind]
+    table: Any = {"topic": store.topics, "source": store.sources, "tag": tag_names(store)}[kind]
     for name in names:
         if name not in table:
             raise UnknownNameError(kind, name, closest_names(name, table))
@@ -37,6 +37,7 @@ def filter_claims(store: Store, spec: ClaimFilter) -> list[Claim]:
     """The claims that pass every filter, in store order (best match first with --search)."""
     require_names(store, "topic", spec.topics)
     require_names(store, "source", spec.sources)
+    require_names(store, "tag", spec.tags)
     topics, sources, stances, tags = set(spec.topics), set(spec.sources), set(spec.stances), set(spec.tags)
     chosen: list[Claim] = []
     for claim in store.claims.values():
@@ -52,25 +53,99 @@ def filter_claims(store: Store, spec: ClaimFilter) -> list[Claim]:
         ):
             continue
         chosen.append(claim)
-    if spec.search:
-        chosen = search_claims(chosen, spec.search)
+    if spec.search is not None:
+        chosen = search_claims(chosen, spec.search, spec.search_in)
     return chosen
 
 
-def search_claims(claims: list[Claim], query: str) -> list[Claim]:
-    """Claims whose text fuzzily contains the query, best match first."""
-    from rapidfuzz import fuzz, process, utils
+def tag_names(store: Store) -> dict[str, None]:
+    """Every tag of the store, in order of first use."""
+    return {tag: None for claim in store.claims.values() for tag in claim.tags}
 
-    matches = process.extract(
-        query,
-        [c.text for c in claims],
-        scorer=fuzz.partial_ratio,
-        processor=utils.default_process,
-        limit=None,
-        score_cutoff=SEARCH_CUTOFF,
-    )
-    order = sorted(matches, key=lambda m: (-m[1], m[2]))
-    return [claims[index] for _text, _score, index in order]
+
+SEARCH_FIELDS = ("id", "text", "tags", "quotes", "notes")
+DEFAULT_SEARCH = ("id", "text", "tags")
+FUZZY_CUTOFF = 80.0  # how alike a misspelt word must be (rapidfuzz ratio, 0-100)
+_WORD = re.compile(r"\w+")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+
+
+def _fold(value: str) -> str:
+    return value.casefold().translate(_APOSTROPHES)
+
+
+def _search_fields(claim: Claim, fields: Sequence[str]) -> list[str]:
+    """The claim's text in each searched field, case folded, in ranking order."""
+    found: list[str] = []
+    if "id" in fields:
+        found.append(_fold(claim.id))
+    if "text" in fields:
+        found.append(_fold(claim.text))
+    if "tags" in fields:
+        found.extend(_fold(tag) for tag in claim.tags)
+    if "quotes" in fields:
+        found.extend(_fold(p.quote) for p in claim.positions)
+    if "notes" in fields:
+        found.extend(_fold(n) for n in (claim.note, *(p.note for p in claim.positions)) if n)
+    return found
+
+
+def _rank(query: str, words: list[str], fields: list[str]) -> int | None:
+    """How well the fields match: 0 a field (an id, a tag) equal to the query, 1 the phrase as whole
+    words, 2 every word as a whole word, 3 every word as the start of a word; None no match."""
+    if any(f == query or _WORD.findall(f) == words for f in fields):
+        return 0
+    phrase = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)")
+    if any(phrase.search(f) for f in fields):
+        return 1
+    present = {w for f in fields for w in _WORD.findall(f)}
+    if all(w in present for w in words):
+        return 2
+    if all(any(p.startswith(w) for p in present) for w in words):
+        return 3
+    return None
+
+
+def search_claims(claims: list[Claim], query: str, fields: Sequence[str] = DEFAULT_SEARCH) -> list[Claim]:
+    """The claims that mention the query, best first.
+
+    Exact matches rank first: an id or tag equal to the query, then the query as a
+    phrase of whole words, then all its words as whole words in any order, then all as
+    the start of words (``suppl`` finds ``supplies``). Only when nothing matches so is
+    the search fuzzy: each word may be misspelt (``Hakri`` finds ``Hakari``). Ties keep
+    the store's order.
+    """
+    words = _WORD.findall(_fold(query))
+    if not words:
+        return []
+    folded = " ".join(words)
+    ranked: list[tuple[int, int]] = []
+    per_claim = [_search_fields(claim, fields or DEFAULT_SEARCH) for claim in claims]
+    for index, claim_fields in enumerate(per_claim):
+        rank = _rank(folded, words, claim_fields)
+        if rank is not None:
+            ranked.append((rank, index))
+    if ranked:
+        return [claims[index] for _rank_, index in sorted(ranked)]
+    return [claims[index] for index in _fuzzy(words, per_claim)]
+
+
+def _fuzzy(words: list[str], per_claim: list[list[str]]) -> list[int]:
+    """Claims each of whose query words is like some word of theirs, most alike first."""
+    from rapidfuzz import fuzz, process
+
+    scored: list[tuple[float, int]] = []
+    for index, claim_fields in enumerate(per_claim):
+        vocabulary = list({w for f in claim_fields for w in _WORD.findall(f)})
+        scores = []
+        for word in words:
+            best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            if best is None:
+                break
+            scores.append(best[1])
+        else:
+            scored.append((-sum(scores) / len(scores), index))
+    return [index for _score, index in sorted(scored)]
 
 
 def contestedness(claim: Claim) -> tuple[int, int]:
@@ -174,6 +249,25 @@ def topic_stats(store: Store) -> list[TopicStats]:
 
 
 @dataclass(frozen=True)
+class TagStats:
+    tag: str
+    claims: int
+    contested: int
+
+
+def tag_stats(store: Store) -> list[TagStats]:
+    """Each tag with its number of claims and of contested claims, most used first."""
+    claims: dict[str, int] = {}
+    contested: dict[str, int] = {}
+    for claim in store.claims.values():
+        for tag in dict.fromkeys(claim.tags):
+            claims[tag] = claims.get(tag, 0) + 1
+            contested[tag] = contested.get(tag, 0) + claim.contested
+    order = sorted(claims, key=lambda t: (-claims[t], t))
+    return [TagStats(tag, claims[tag], contested[tag]) for tag in order]
+
+
+@dataclass(frozen=True)
 class Summary:
     sources: int
     topics: int
@@ -234,3 +328,48 @@ def store_json(store: Store) -> dict[str, Any]:
         "topics": [topic._asdict() for topic in store.topics.values()],
         "claims": claims_json(store, store.claims.values()),
     }
+
+
+# -- tables as data (json and csv of the listing commands) -----------------------------------
+
+
+def sources_rows(stats: Sequence[SourceStats]) -> list[dict[str, Any]]:
+    """``sources --format json``: each source's fields and its positions by stance."""
+    rows = []
+    for row in stats:
+        item = row.source._asdict()
+        item["based_on"] = list(row.source.based_on)
+        item["positions"] = dict(row.stances)
+        item["total"] = row.total
+        rows.append(item)
+    return rows
+
+
+def topics_rows(stats: Sequence[TopicStats]) -> list[dict[str, Any]]:
+    """``topics --format json``."""
+    return [{**row.topic._asdict(), "claims": row.claims, "contested": row.contested} for row in stats]
+
+
+def tags_rows(stats: Sequence[TagStats]) -> list[dict[str, Any]]:
+    """``tags --format json``."""
+    return [{"tag": row.tag, "claims": row.claims, "contested": row.contested} for row in stats]
+
+
+def claims_rows(claims: Iterable[Claim]) -> list[dict[str, Any]]:
+    """``list --format csv``: one flat row a claim, the sources of each stance joined by ``;``."""
+    rows = []
+    for claim in claims:
+        row: dict[str, Any] = {
+            "id": claim.id,
+            "topic": claim.topic,
+            "date": claim.date or "",
+            "contested": claim.contested,
+            "text": claim.text,
+            "tags": ";".join(claim.tags),
+        }
+        for stance in STANCES:
+            row[stance] = ";".join(
+                p.source + ("*" if p.inferred else "") for p in claim.positions if p.stance == stance
+            )
+        rows.append(row)
+    return rows

@@ -19,15 +19,67 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
+from rich.console import Console, RenderableType
+from rich.text import Text
+from typer.core import TyperGroup
 
 from . import __version__
 from .problems import ClaimcmpError, Problem, StoreError
+from .visible import visible
 
 if TYPE_CHECKING:
-    from .models import CheckResult, Store
+    from .models import CheckResult, Claim, Store
+
+# Global options a user may also write after the subcommand (`claimcmp list --store x`).
+GLOBAL_WITH_VALUE = ("--store", "-s")
+GLOBAL_FLAGS = ("--no-cache",)
+
+
+class GlobalOptionsAnywhere(TyperGroup):
+    """The command group, moving global options found after the subcommand to before it."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(args, self.commands))
+
+
+def hoist_global_options(args: list[str], commands: dict[str, Any]) -> list[str]:
+    """``args`` with ``--store X``/``--store=X``/``--no-cache`` after the subcommand moved
+    before it, unless the subcommand has an option of that name itself; nothing after ``--``."""
+    where, index = None, 0
+    while index < len(args):
+        if args[index] in GLOBAL_WITH_VALUE:
+            index += 2
+            continue
+        if not args[index].startswith("-"):
+            where = index if args[index] in commands else None
+            break
+        index += 1
+    if where is None:
+        return args
+    own = {opt for param in commands[args[where]].params for opt in getattr(param, "opts", [])}
+    before, moved, rest = args[: where + 1], [], []
+    index = where + 1
+    while index < len(args):
+        arg = args[index]
+        name = arg.split("=", 1)[0]
+        if arg == "--":
+            rest.extend(args[index:])
+            break
+        if name in own:
+            rest.append(arg)
+        elif arg in GLOBAL_WITH_VALUE and index + 1 < len(args):
+            moved += [arg, args[index + 1]]
+            index += 1
+        elif (name == "--store" and "=" in arg) or arg in GLOBAL_FLAGS:
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return [*args[:where], *moved, *before[where:], *rest]
+
 
 app = typer.Typer(
+    cls=GlobalOptionsAnywhere,
     name="claimcmp",
     help="Compare what several sources say, claim by claim, with verbatim quotes.",
     no_args_is_help=True,
@@ -37,8 +89,18 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+# Store text reaches these consoles only as rich Text (see rendering): never markup, no emoji codes.
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """A reader who closes the pipe (``| head``) got what they wanted: exit 0, quietly."""
+        self.quiet = True
+        _silence_stdout()
+        raise SystemExit(0)
+
+
+out = _Console(highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False)
 
 
 class Format(str, Enum):
@@ -52,6 +114,34 @@ class CheckFormat(str, Enum):
     text = "text"
     json = "json"
     github = "github"
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ExportFormat(str, Enum):
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+    csv = "csv"
+    sqlite = "sqlite"
+    annotations = "annotations"
+
+
+class Layout(str, Enum):
+    grid = "grid"
+    stacked = "stacked"
+
+
+class SearchField(str, Enum):
+    id = "id"
+    text = "text"
+    tags = "tags"
+    quotes = "quotes"
+    notes = "notes"
 
 
 class StanceName(str, Enum):
@@ -82,7 +172,7 @@ def handles_errors(command: F) -> F:
             err.print("The store is invalid: fix the errors above ('claimcmp check' lists every problem).")
             raise typer.Exit(1) from None
         except ClaimcmpError as error:
-            err.print(f"error: {error}", markup=False, soft_wrap=True)
+            err.print(Text(f"error: {visible(str(error))}"), soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -112,6 +202,35 @@ def load() -> Store:
     return result.store
 
 
+def load_readable() -> CheckResult:
+    """The store as far as it is valid: reading commands show that, then ``finish``."""
+    return load_checked()
+
+
+def finish(result: CheckResult) -> None:
+    """After a reading command's output: a one-line summary of the store's errors on
+    stderr and exit 1 when it has any (``check`` lists them all)."""
+    if not result.errors:
+        return
+    from .rendering import problems_summary
+
+    first = next((p for p in result.problems if p.severity == "error"), None)
+    err.print(problems_summary(result.errors, first), soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def print_rows(rows: list[dict[str, Any]], format: TableFormat, table: Callable[[], RenderableType]) -> None:
+    """A listing as JSON, CSV or a table (the table built only when it is asked for)."""
+    if format is TableFormat.json:
+        print_json(rows)
+    elif format is TableFormat.csv:
+        from .output import csv_text
+
+        sys.stdout.write(csv_text(rows))
+    else:
+        out.print(table(), crop=False)
+
+
 def print_json(items: list[Any]) -> None:
     """A JSON array, one item a line: readable, and written by json's C encoder
     (with ``indent`` it falls back to a pure-Python one, ten times slower)."""
@@ -135,7 +254,8 @@ def main_options(
         "--store",
         "-s",
         metavar="PATH",
-        help="The store: a YAML file or a folder of them. Default: $CLAIMCMP_STORE, "
+        help="The store: a YAML file or a folder of them (before or after the command). "
+        "Default: $CLAIMCMP_STORE, "
         "else data/claims.yaml here or in the nearest folder above that has one.",
     ),
     no_cache: bool = typer.Option(
@@ -184,24 +304,53 @@ def check(
     raise typer.Exit(1 if result.errors else 0)
 
 
-@app.command()
-@handles_errors
-def sources() -> None:
-    """A table of the sources, with counts of their positions by stance."""
-    from .analysis import source_stats
-    from .rendering import sources_table
-
-    out.print(sources_table(source_stats(load())))
+FORMAT_HELP = "table, json or csv."
 
 
 @app.command()
 @handles_errors
-def topics() -> None:
-    """A table of the topics, with counts of claims and of contested claims."""
-    from .analysis import topic_stats
-    from .rendering import topics_table
+def sources(
+    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """A table of the sources, with counts of their positions by stance.
 
-    out.print(topics_table(topic_stats(load())))
+    \b
+    Example:  claimcmp sources --format csv > sources.csv
+    """
+    from .analysis import source_stats, sources_rows
+    from .rendering import sources_fit, sources_records, sources_table
+
+    result = load_readable()
+    stats = source_stats(result.store)
+    wide = sources_fit(stats, out.width)
+    print_rows(
+        sources_rows(stats),
+        format,
+        lambda: sources_table(stats) if wide else sources_records(stats, out.width),
+    )
+    finish(result)
+
+
+@app.command()
+@handles_errors
+def topics(
+    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """A table of the topics, with counts of claims and of contested claims.
+
+    \b
+    Example:  claimcmp topics --format json
+    """
+    from .analysis import topic_stats, topics_rows
+    from .rendering import topics_fit, topics_records, topics_table
+
+    result = load_readable()
+    stats = topic_stats(result.store)
+    wide = topics_fit(stats, out.width)
+    print_rows(
+        topics_rows(stats), format, lambda: topics_table(stats) if wide else topics_records(stats, out.width)
+    )
+    finish(result)
 
 
 @app.command("list")
@@ -219,43 +368,95 @@ def list_claims(
         False, "--contested", help="Only claims one source supports and another refutes."
     ),
     search: str | None = typer.Option(
-        None, "--search", help="Fuzzy search over the claims' text, best first."
+        None,
+        "--search",
+        help="Only claims that mention this, best first: an id or tag equal to it, then the "
+        "words as a phrase, then all the words in any order, then words that start with them; "
+        "only when nothing matches so, words spelt nearly so (typos). Case is ignored.",
     ),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+    search_in: list[SearchField] = typer.Option(
+        [],
+        "--in",
+        help="Where --search looks (repeatable): id, text, tags, quotes, notes. Default: id, text, tags.",
+    ),
+    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
-    """List claims, filtered. Values of one filter combine with OR, filters with AND."""
-    from .analysis import ClaimFilter, claims_json, filter_claims
-    from .rendering import claims_table
+    """List claims, filtered. Values of one filter combine with OR, filters with AND.
 
-    store = load()
-    spec = ClaimFilter(topic, source, [s.value for s in stance], tag, contested, search)
+    \b
+    Example:  claimcmp list --search gas --in text --in quotes
+    """
+    from .analysis import ClaimFilter, claims_json, claims_rows, filter_claims
+
+    result = load_readable()
+    store = result.store
+    spec = ClaimFilter(
+        topic, source, [s.value for s in stance], tag, contested, search, [f.value for f in search_in]
+    )
     claims = filter_claims(store, spec)
-    if format is Format.json:
+    if format is TableFormat.json:
         print_json(claims_json(store, claims))
+    elif format is TableFormat.csv:
+        print_rows(claims_rows(claims), format, Text)
     else:
-        out.print(claims_table(claims))
+        print_claims(claims)
+    finish(result)
+
+
+def print_claims(claims: list[Claim]) -> None:
+    """Claim after claim as they are rendered, so a long list starts at once."""
+    from .rendering import any_inferred, claim_block, claim_block_plain, list_footer
+
+    width = out.width
+    if out.color_system is None:  # no styles to show: plain text, many claims a write
+        try:
+            for start in range(0, len(claims), 200):
+                sys.stdout.write("".join(claim_block_plain(c, width) for c in claims[start : start + 200]))
+                sys.stdout.flush()
+        except BrokenPipeError:  # `| head`: what the reader wanted (click would exit 1)
+            out.on_broken_pipe()
+    else:
+        for start in range(0, len(claims), 200):
+            batch = Text("\n", no_wrap=True, overflow="ignore").join(
+                claim_block(c, width) for c in claims[start : start + 200]
+            )
+            # overflow: print() would otherwise fold a bare Text's long lines (an id).
+            out.print(batch, crop=False, overflow="ignore")
+    out.print(list_footer(len(claims), any_inferred(claims)), crop=False)
 
 
 @app.command()
 @handles_errors
 def show(
     name: str = typer.Argument(..., help="A topic id (side by side) or a claim id (every quote in full)."),
+    layout: Layout = typer.Option(
+        Layout.grid,
+        "--layout",
+        help="grid: sources side by side (stance marks, quotes beneath, when the quotes do not fit "
+        "side by side); stacked: claim by claim.",
+    ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
-    """Show a topic side by side (claims x sources), or one claim with every quote."""
+    """Show a topic side by side (claims x sources), or one claim with every quote.
+
+    \b
+    Example:  claimcmp show lachin-corridor --layout stacked
+    """
     from .analysis import claims_json, resolve_name, topic_view
     from .models import Topic
-    from .rendering import claim_view, topic_table
+    from .rendering import claim_view, topic_view_render
 
-    store = load()
+    result = load_readable()
+    store = result.store
     item = resolve_name(store, name)
     claims = store.claims_in(item.id) if isinstance(item, Topic) else [item]
     if format is Format.json:
         print_json(claims_json(store, claims))
     elif isinstance(item, Topic):
-        out.print(topic_table(store, topic_view(store, item), out.width))
+        out.print(topic_view_render(store, topic_view(store, item), out.width, layout.value), crop=False)
     else:
-        out.print(claim_view(store, item))
+        out.print(claim_view(store, item, out.width, layout.value), crop=False)
+    finish(result)
 
 
 @app.command()
@@ -267,16 +468,22 @@ def contradictions(
     ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
-    """Claims one source supports and another refutes, quotes side by side, most contested first."""
+    """Claims one source supports and another refutes, quotes side by side, most contested first.
+
+    \b
+    Example:  claimcmp contradictions --topic lachin-corridor
+    """
     from .analysis import claims_json, find_contradictions
     from .rendering import contradictions_view
 
-    store = load()
+    result = load_readable()
+    store = result.store
     claims = find_contradictions(store, topic, source)
     if format is Format.json:
         print_json(claims_json(store, claims))
     else:
-        out.print(contradictions_view(store, claims))
+        out.print(contradictions_view(store, claims, out.width), crop=False)
+    finish(result)
 
 
 @app.command()
@@ -285,8 +492,14 @@ def export(
     markdown: bool = typer.Option(False, "--markdown", help="A Markdown report (reads well on GitHub)."),
     as_json: bool = typer.Option(False, "--json", help="The whole store as one JSON object."),
     html: bool = typer.Option(False, "--html", help="One self-contained HTML page (opens offline)."),
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write to this file (atomically) instead of standard output."
+    format: ExportFormat | None = typer.Option(
+        None, "--format", "-f", help="markdown, json, html, csv, sqlite or annotations: the same as its flag."
+    ),
+    output: str | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Write to this file (atomically) instead of standard output; '-' is standard output.",
     ),
     title: str = typer.Option("claimcmp report", "--title", help="The report's title (Markdown, HTML)."),
     as_csv: bool = typer.Option(False, "--csv", help="One row per position, for spreadsheets."),
@@ -295,35 +508,54 @@ def export(
         False, "--annotations", help="The quotes as W3C Web Annotations (JSON-LD)."
     ),
 ) -> None:
-    """Export the store as a Markdown report, an HTML page, JSON, CSV, SQLite or Web Annotations."""
-    if [markdown, as_json, html, as_csv, sqlite, annotations].count(True) != 1:
+    """Export the store as a Markdown report, an HTML page, JSON, CSV, SQLite or Web Annotations.
+
+    \b
+    Example:  claimcmp export --html -o report.html
+    """
+    flags = (
+        ("markdown", markdown),
+        ("json", as_json),
+        ("html", html),
+        ("csv", as_csv),
+        ("sqlite", sqlite),
+        ("annotations", annotations),
+    )
+    chosen = {name for name, given in flags if given}
+    if format is not None:
+        chosen.add(format.value)
+    if len(chosen) != 1:
         raise typer.BadParameter(
-            "give exactly one of --markdown, --json, --html, --csv, --sqlite and --annotations",
-            param_hint="--markdown/--json/--html/--csv/--sqlite/--annotations",
+            "give exactly one of --markdown, --json, --html, --csv, --sqlite and --annotations "
+            "(or --format with one of them)",
+            param_hint="--markdown/--json/--html/--csv/--sqlite/--annotations/--format",
         )
-    if sqlite:
-        return export_sqlite(output)
+    [kind] = chosen
+    if kind == "sqlite":
+        return export_sqlite(None if output in (None, "-") else Path(output))
     from .analysis import store_json
     from .markdown import render_markdown
     from .output import write_atomically
 
-    store = load()
-    if markdown:
+    result = load_readable()
+    store = result.store
+    if kind == "markdown":
         text = render_markdown(store, title=title)
-    elif html:
+    elif kind == "html":
         from .render_html import render_html
 
         text = render_html(store, title=title)
-    elif as_csv or annotations:
-        text = export_text(store, "csv" if as_csv else "annotations")
+    elif kind in ("csv", "annotations"):
+        text = export_text(store, kind)
     else:
         text = json.dumps(store_json(store), ensure_ascii=False, indent=2) + "\n"
-    if output is None:
+    if output is None or output == "-":
         sys.stdout.write(text)
-        return
-    protected = [*store.files, *(p for p in store.source_paths.values() if p is not None)]
-    write_atomically(output, text, protected)
-    err.print(f"wrote {output}", markup=False)
+    else:
+        protected = [*store.files, *(p for p in store.source_paths.values() if p is not None)]
+        write_atomically(Path(output), text, protected)
+        err.print(Text(f"wrote {visible(output)}"))
+    finish(result)
 
 
 # -- ecosystem: JSON Schema, GitHub annotations, CSV, SQLite, Web Annotations --
@@ -525,3 +757,25 @@ def timeline(
         print_json(timeline_json(store, view))
     else:
         sys.stdout.write(to_text(timeline_lines(view, out.width), out.color_system, out.no_color))
+
+
+# -- reader: tags --
+
+
+@app.command()
+@handles_errors
+def tags(
+    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """The claims' tags, most used first, with counts of claims and of contested claims.
+
+    \b
+    Example:  claimcmp tags --format csv
+    """
+    from .analysis import tag_stats, tags_rows
+    from .rendering import tags_table
+
+    result = load_readable()
+    stats = tag_stats(result.store)
+    print_rows(tags_rows(stats), format, lambda: tags_table(stats))
+    finish(result)

@@ -990,6 +990,13 @@ def describe_error(detail: Mapping[str, Any], loc: Loc) -> tuple[str, bool]:
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
         if "https" in pattern:
+            if isinstance(value, str) and value.startswith(("http://", "https://")):
+                # It starts right; what the pattern refused is white space inside it.
+                return (
+                    f"{field_name} must not contain spaces or line breaks, got {value!r}; "
+                    "write a space as %20",
+                    False,
+                )
             return (
                 f"{field_name} must be a web address starting with http:// or https://, got {value!r}",
                 False,

@@ -24,6 +24,7 @@ from .models import STANCES, Claim, Source
 from .rendering import STANCE_MARKS, STANCE_STYLES
 from .rules import PairAgreement
 from .views import AgreementView, CoverageView, Marker, TimelineView
+from .visible import plural, visible_line
 
 Piece = tuple[str, str]  # (text, rich style; "" for none)
 Line = list[Piece]
@@ -51,15 +52,6 @@ _HEAT: tuple[tuple[float, str], ...] = (
 )
 
 # C0 and C1 control characters (and DEL) would be interpreted by a terminal.
-_CONTROLS = {code: "\ufffd" for code in (*range(0x20), *range(0x7F, 0xA0))}
-_CONTROLS.update({ord("\n"): " ", ord("\t"): " "})
-
-
-def clean(value: str) -> str:
-    """Store text made safe to print: control characters become U+FFFD."""
-    return value.translate(_CONTROLS) if not value.isprintable() else value
-
-
 # -- turning lines into terminal text ----------------------------------------------------
 
 _SYSTEMS = {
@@ -251,7 +243,7 @@ def agreement_sentences(view: AgreementView) -> list[str]:
     else:
         first = (
             f"Most agreement: {best.a} and {best.b} take the same stance on {best.agree} of the "
-            f"{best.shared} claim(s) both address ({_percent(best.agree, best.shared)})."
+            f"{plural(best.shared, 'claim')} both address ({_percent(best.agree, best.shared)})."
         )
         first += "" if best.independent else caveat
     if worst is None:
@@ -261,7 +253,7 @@ def agreement_sentences(view: AgreementView) -> list[str]:
     else:
         second = (
             f"Most contradiction: {worst.a} and {worst.b}, one supporting what the other refutes, "
-            f"on {worst.contradict} of the {worst.shared} claim(s) both address "
+            f"on {worst.contradict} of the {plural(worst.shared, 'claim')} both address "
             f"({_percent(worst.contradict, worst.shared)})."
         )
         second += "" if worst.independent else caveat
@@ -272,7 +264,7 @@ def agreement_lines(view: AgreementView, width: int, topics: Sequence[str] = ())
     """The source x source heatmap, its legend and the two summary sentences."""
     ids = [s.id for s in view.sources]
     scope = f" on {', '.join(topics)}" if topics else ""
-    lines: list[Line] = [[(f"Agreement between sources{scope}: {view.claims} claim(s)", "bold")], []]
+    lines: list[Line] = [[(f"Agreement between sources{scope}: {plural(view.claims, 'claim')}", "bold")], []]
     if len(ids) < 2:
         return [*lines, [(f"Agreement needs two sources; the store has {len(ids)}.", "")]]
     cells = _pair_cells(view)
@@ -335,7 +327,7 @@ def coverage_lines(view: CoverageView, width: int) -> list[Line]:
             style = "bold magenta" if current == "contested" else "bold"
             extend(([], [(f"{current} ({counts[current]})", style)]))
         append([(f"  {claim.id}", "bold cyan"), (f" [{claim.topic}]", "dim")])
-        text = claim.text if claim.text.isprintable() else clean(claim.text)
+        text = visible_line(claim.text)
         if len(text) <= width - 6:
             append([("      " + text, "")])
         else:
@@ -365,7 +357,7 @@ def _group(value: str) -> tuple[str, str]:
 def _marker_lines(source: Source, width: int) -> list[Line]:
     """A source's publication marker, with its author and publisher."""
     head = f"  {PUBLISHED} published: {source.id} ({source.published})"
-    byline = ", ".join(clean(p) for p in (source.author, source.publisher) if p)
+    byline = ", ".join(visible_line(p) for p in (source.author, source.publisher) if p)
     if not byline:
         return [[(head, "bold blue")]]
     if len(head) + 2 + len(byline) <= width:
@@ -377,7 +369,7 @@ def timeline_lines(view: TimelineView, width: int) -> list[Line]:
     """The dated claims by year and month, the sources' publications among them."""
     if not view.claims:
         message = (
-            f"No dated claims to show ({view.undated} claim(s) without a date); "
+            f"No dated claims to show ({plural(view.undated, 'claim')} without a date); "
             "give a claim a 'date' to place it in time."
         )
         return _indented(message, 0, min(width, PROSE))
@@ -398,12 +390,12 @@ def timeline_lines(view: TimelineView, width: int) -> list[Line]:
             month = entry_month
             lines.append([(f" {month}", "bold")])
         lines.append([(f"  {when:<10}  ", "dim"), (entry.id, "bold cyan"), (f" [{entry.topic}]", "dim")])
-        lines.extend(_indented(clean(entry.text), 14, width))
+        lines.extend(_indented(visible_line(entry.text), 14, width))
         lines.extend(stance_lines(entry, 14, width))
         inferred = inferred or any(p.inferred for p in entry.positions)
     lines.append([])
     summary = (
-        f"{len(view.claims)} dated claim(s); {view.undated} without a date, not shown. "
+        f"{plural(len(view.claims), 'dated claim')}; {view.undated} without a date, not shown. "
         f"{PUBLISHED} a source's publication, placed at the last day its date covers: a claim "
         "below the marker of a source that takes a position on it is an anachronism."
     )

@@ -28,9 +28,9 @@ def find_store(explicit: str | os.PathLike[str] | None, env: Mapping[str, str], 
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error
             raise StoreNotFoundError(f"cannot use the store path given by {origin}: {reason}") from None
         if not found:
-            raise StoreNotFoundError(f"{display(path, cwd)}: no such file or directory (from {origin})")
+            raise StoreNotFoundError(f"{named}: no such file or directory (from {origin})")
         if not usable:  # a FIFO or a device would block or never end
-            raise StoreNotFoundError(f"{display(path, cwd)}: not a regular file or folder (from {origin})")
+            raise StoreNotFoundError(f"{named}: not a regular file or folder (from {origin})")
         return path
     for folder in (cwd, *cwd.parents):
         candidate = folder / DEFAULT_STORE
@@ -84,8 +84,10 @@ def store_files(path: Path) -> list[Path]:
 
 
 def display(path: Path, cwd: Path) -> Path:
-    """A path as the user would write it: relative to the working folder."""
+    """A path as the user would write it: relative to the working folder when it is
+    inside it, else absolute (``/data/x.yaml``, not ``../../../data/x.yaml``)."""
     try:
-        return Path(os.path.relpath(path, cwd))
+        relative = Path(os.path.relpath(path, cwd))
     except ValueError:  # another drive on Windows
         return path
+    return path if relative.parts[:1] == ("..",) else relative
