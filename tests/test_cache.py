@@ -64,9 +64,7 @@ def test_a_corrupt_entry_is_a_miss(runner: CliRunner, store: Path, tmp_path: Pat
     assert code == 0 and "valid:" in output
 
 
-def test_an_upgraded_library_is_a_miss(
-    runner: CliRunner, store: Path, tmp_path: Path, monkeypatch
-) -> None:
+def test_an_upgraded_library_is_a_miss(runner: CliRunner, store: Path, tmp_path: Path, monkeypatch) -> None:
     # Cached problems hold PyYAML's and pydantic's wording: a new version of either
     # must not be served the old one's messages.
     from claimcmp import cache

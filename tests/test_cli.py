@@ -45,9 +45,7 @@ def test_every_command_and_option_has_help_text() -> None:
 def test_check_valid_store(runner: CliRunner, store: Path) -> None:
     code, output = invoke(runner, "check")
     assert code == 0
-    assert (
-        "valid: 3 sources, 2 topics, 3 claims, 6 positions, 2 contested; 0 errors, 0 warnings" in output
-    )
+    assert "valid: 3 sources, 2 topics, 3 claims, 6 positions, 2 contested; 0 errors, 0 warnings" in output
 
 
 def test_store_found_in_a_parent_folder(

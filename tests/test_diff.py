@@ -553,3 +553,18 @@ def test_rev_names_an_invalid_working_tree(runner: CliRunner, repo: Path, monkey
     assert code == 1
     assert "data/claims.yaml:15:17: [new store] unknown stance 'support'" in output
     assert "error: the new store (data/claims.yaml) is invalid" in output
+
+
+def test_store_text_reaches_the_terminal_visible_not_raw(runner: CliRunner, tmp_path: Path) -> None:
+    # Control characters in a changed claim (an ESC sequence, a title-setting OSC)
+    # are shown as escapes in the table and the Markdown, never sent raw.
+    before = [claim("c", "Parukh was taken.", [pos("beta", "supports", QB1)])]
+    after = [claim("c", "Parukh \x1b[2J\x1b]0;owned\x07 taken.", [pos("beta", "supports", QB1)])]
+    old, new = write_store(tmp_path / "old", before), write_store(tmp_path / "new", after)
+    for fmt in ("table", "markdown"):
+        code, output = invoke(runner, "diff", str(old), str(new), "--format", fmt)
+        assert code == 0, output
+        assert "\x1b" not in output and "\x07" not in output
+        # in Markdown the backslash of the escape is itself escaped, to render as one
+        shown = output.replace("\\\\", "\\").replace("\\[", "[").replace("\\]", "]")
+        assert "Parukh \\x1b[2J\\x1b]0;owned\\x07 taken." in shown

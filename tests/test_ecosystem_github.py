@@ -45,8 +45,7 @@ def test_errors_and_warnings_as_workflow_commands(runner: CliRunner, make_store:
     )
     # Problems in line order: the warning on line 26 comes before the error on line 48.
     assert (
-        lines[1]
-        == "::warning file=data/claims.yaml,line=26,col=9,title=claimcmp empty-topic::"
+        lines[1] == "::warning file=data/claims.yaml,line=26,col=9,title=claimcmp empty-topic::"
         "topic 'spare' has no claims"
     )
     assert lines[2].startswith(
@@ -66,3 +65,14 @@ def test_unknown_format_is_a_wrong_command_line(runner: CliRunner, store: Path) 
     code, output = invoke(runner, "check", "--format", "gitlab")
     assert code == 2
     assert "'gitlab' is not one of" in output
+
+
+def test_control_characters_in_a_message_are_shown_as_escapes() -> None:
+    from pathlib import Path
+
+    from claimcmp.problems import Problem
+
+    problem = Problem(Path("data/claims.yaml"), 3, 5, "unknown topic 'x\x1b]0;owned\x07'\nnext")
+    line = workflow_command(problem)
+    assert "\x1b" not in line and "\x07" not in line
+    assert line.endswith("::unknown topic 'x\\x1b]0;owned\\x07'%0Anext")

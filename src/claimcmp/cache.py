@@ -144,10 +144,7 @@ def encode(result: CheckResult) -> tuple[Any, ...]:
         [(*c[:4], c.tags, c.note, [tuple(p) for p in c.positions]) for c in store.claims.values()],
         {k: (str(v) if v is not None else None) for k, v in store.source_paths.items()},
         store.anchors,
-        [
-            (str(p.path) if p.path else None, *astuple(p)[1:])
-            for p in result.problems
-        ],
+        [(str(p.path) if p.path else None, *astuple(p)[1:]) for p in result.problems],
     )
 
 

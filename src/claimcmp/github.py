@@ -8,11 +8,13 @@ GitHub's own toolkit applies (``@actions/core``, ``command.ts``).
 from __future__ import annotations
 
 from .problems import Problem
+from .visible import visible
 
 
 def escape_data(text: str) -> str:
-    """A message: ``%``, CR and LF would end or corrupt the command."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A message: ``%``, CR and LF would end or corrupt the command; any other
+    control character (an ESC sequence from a store) is shown as an escape."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

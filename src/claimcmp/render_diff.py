@@ -13,6 +13,7 @@ from .diff import ClaimChange, ContradictionChange, StoreDiff
 from .markdown import escape_block, escape_inline
 from .models import STANCES, Claim, Position
 from .rendering import STANCE_MARKS, STANCE_STYLES, stance_label
+from .visible import visible
 
 
 def _count(n: int, noun: str) -> str:
@@ -41,7 +42,7 @@ def _show(value: str | bool | None) -> str:
         return "(none)"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return value
+    return visible(value)
 
 
 def _sides(claim: Claim) -> Text:
@@ -90,18 +91,18 @@ def _lines(marker: Text | str, body: Text, indent: int) -> list[Hanging]:
 def _claim_lines(claim: Claim, marker: Text | str, indent: int) -> list[Hanging]:
     head = Text(claim.id, style="bold cyan")
     head.append(f"  [{claim.topic}]", style="dim")
-    return [Hanging(marker, head, indent), Hanging("", Text(claim.text), indent)]
+    return [Hanging(marker, head, indent), Hanging("", Text(visible(claim.text)), indent)]
 
 
 def _position_text(position: Position) -> Text:
     line = stance_label(position.stance)
     line.append(f"  {position.source}: ", style="bold")
-    line.append(f"“{position.quote}”")
+    line.append(f"“{visible(position.quote)}”")
     return line
 
 
 def _before_after(old: str, new: str, indent: int, *, quoted: bool = False) -> list[Hanging]:
-    wrap = (lambda s: f"“{s}”") if quoted else (lambda s: s)
+    wrap = (lambda s: f"“{visible(s)}”") if quoted else visible
     return [
         *_lines(Text(" " * indent + "-", style="bold red"), Text(wrap(old)), indent + 2),
         *_lines(Text(" " * indent + "+", style="bold green"), Text(wrap(new)), indent + 2),
@@ -123,10 +124,10 @@ def _change_lines(change: ClaimChange) -> list[Hanging]:
         tags = Text("tags:", style="italic")
         for tag in change.tags_added:
             tags.append(" +", style="bold green")
-            tags.append(tag)
+            tags.append(visible(tag))
         for tag in change.tags_removed:
             tags.append(" -", style="bold red")
-            tags.append(tag)
+            tags.append(visible(tag))
         lines.append(Hanging("", tags, at))
     for stance in change.stance_changes:
         line = Text(f"stance of {stance.source}: ", style="italic")
@@ -135,7 +136,7 @@ def _change_lines(change: ClaimChange) -> list[Hanging]:
         line.append_text(stance_label(stance.new))
         lines.append(Hanging("", line, at))
         if stance.old_quote == stance.new_quote:
-            unchanged = Text(f"“{stance.new_quote}” ")
+            unchanged = Text(f"“{visible(stance.new_quote)}” ")
             unchanged.append("(quote unchanged)", style="dim")
             lines += _lines(" " * under + "=", unchanged, under + 2)
         else:
@@ -166,9 +167,9 @@ def _contradiction_lines(item: ContradictionChange, marker: Text) -> list[Hangin
 def diff_view(diff: StoreDiff, old_label: str, new_label: str) -> RenderableType:
     """The diff for a terminal: a summary line, then a section per kind of change."""
     title = Text("claimcmp diff: ", style="bold")
-    title.append(old_label)
+    title.append(visible(old_label))
     title.append(" → ", style="bold")
-    title.append(new_label)
+    title.append(visible(new_label))
     head = Text(summary(diff), style="bold" if diff.differs else "dim")
     parts: list[RenderableType] = [Hanging("", title, 0), Hanging("", head, 0)]
     contradictions: list[Hanging] = []
