@@ -18,12 +18,13 @@ LAYERS: dict[str, int] = {
     # 0: leaves, no import of the package
     "problems": 0,
     "visible": 0,
+    "vocabulary": 0,
     "suggest": 0,
     "quotes": 0,
     "yamlread": 0,
-    "schema": 0,
     # 1: the typed models, and where a store is
     "models": 1,
+    "schema": 1,  # the input schema pydantic validates (imports pydantic: never from models)
     "storepath": 1,
     # 2: the contract's rules (agreement, consensus, dates)
     "rules": 2,

@@ -11,7 +11,7 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from enum import Enum
 from functools import wraps
@@ -26,6 +26,7 @@ from typer.core import TyperGroup
 from . import __version__
 from .problems import ClaimcmpError, Problem, StoreError
 from .visible import visible
+from .vocabulary import STANCES
 
 if TYPE_CHECKING:
     from .models import CheckResult, Claim, Store
@@ -42,7 +43,7 @@ class GlobalOptionsAnywhere(TyperGroup):
         return super().parse_args(ctx, hoist_global_options(args, self.commands))
 
 
-def hoist_global_options(args: list[str], commands: dict[str, Any]) -> list[str]:
+def hoist_global_options(args: list[str], commands: Mapping[str, Any]) -> list[str]:
     """``args`` with ``--store X``/``--store=X``/``--no-cache`` after the subcommand moved
     before it, unless the subcommand has an option of that name itself; nothing after ``--``."""
     where, index = None, 0
@@ -144,10 +145,8 @@ class SearchField(str, Enum):
     notes = "notes"
 
 
-class StanceName(str, Enum):
-    supports = "supports"
-    refutes = "refutes"
-    qualifies = "qualifies"
+# The command line's choice of stances, made from the one vocabulary.
+StanceName = Enum("StanceName", {stance: stance for stance in STANCES}, type=str)  # type: ignore[misc]
 
 
 class _Options:

@@ -15,8 +15,8 @@ import re
 from .analysis import find_contradictions, summarize, topic_view
 from .models import STANCES, Claim, Position, Source, Store
 from .visible import plural, visible
+from .vocabulary import STANCE_MARKS
 
-MARKS = {"supports": "✔", "refutes": "✘", "qualifies": "◐"}
 SILENT = "·"
 INFERRED = "\\*"  # an escaped star after a stance: inferred
 INFERRED_NOTE = (
@@ -92,7 +92,7 @@ def _link(source: Source) -> str:
 def _mark(position: Position | None) -> str:
     if position is None:
         return SILENT
-    return MARKS[position.stance] + (INFERRED if position.inferred else "")
+    return STANCE_MARKS[position.stance] + (INFERRED if position.inferred else "")
 
 
 def _position(claim: Claim, source_id: str) -> Position | None:
@@ -122,7 +122,7 @@ def render_markdown(store: Store, *, title: str = "claimcmp report") -> str:
 
 def _summary(store: Store) -> list[str]:
     summary = summarize(store)
-    legend = ", ".join(f"{MARKS[s]} {s}" for s in STANCES)
+    legend = ", ".join(f"{STANCE_MARKS[s]} {s}" for s in STANCES)
     counts = [
         plural(summary.sources, "source"),
         plural(summary.topics, "topic"),
@@ -208,7 +208,7 @@ def _claim(store: Store, claim: Claim) -> list[str]:
             star = INFERRED if position.inferred else ""
             lines.append(f"> {escape_block(position.quote)}")
             lines.append(">")
-            lines.append(f"> — {MARKS[stance]} **{stance}**{star}: {attribution}")
+            lines.append(f"> — {STANCE_MARKS[stance]} **{stance}**{star}: {attribution}")
             if position.note:
                 lines.append(">")
                 lines.append(f"> *Note:* {escape_inline(position.note)}")

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .problems import Problem, count_errors
-
-STANCES: tuple[str, ...] = ("supports", "refutes", "qualifies")
+from .vocabulary import STANCES as STANCES
 
 
 class Source(NamedTuple):

@@ -12,8 +12,9 @@ from rich.text import Text
 from .diff import ClaimChange, ContradictionChange, StoreDiff
 from .markdown import escape_block, escape_inline
 from .models import STANCES, Claim, Position
-from .rendering import STANCE_MARKS, STANCE_STYLES, stance_label
+from .rendering import STANCE_STYLES, stance_label
 from .visible import visible
+from .vocabulary import STANCE_MARKS
 
 
 def _count(n: int, noun: str) -> str:

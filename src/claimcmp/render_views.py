@@ -21,10 +21,11 @@ from rich.color import ColorSystem
 from rich.style import Style
 
 from .models import STANCES, Claim, Source
-from .rendering import STANCE_MARKS, STANCE_STYLES
+from .rendering import STANCE_STYLES
 from .rules import PairAgreement
 from .views import AgreementView, CoverageView, Marker, TimelineView
 from .visible import plural, visible_line
+from .vocabulary import STANCE_MARKS
 
 Piece = tuple[str, str]  # (text, rich style; "" for none)
 Line = list[Piece]

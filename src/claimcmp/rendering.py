@@ -23,8 +23,8 @@ from .analysis import SourceStats, Summary, TagStats, TopicStats, TopicView
 from .models import STANCES, Claim, Position, Source, Store
 from .problems import Problem
 from .visible import plural, visible, visible_line
+from .vocabulary import STANCE_MARKS
 
-STANCE_MARKS = {"supports": "✔", "refutes": "✘", "qualifies": "◐"}
 STANCE_STYLES = {"supports": "green", "refutes": "red", "qualifies": "yellow"}
 SILENT = "·"
 CONTESTED = "⚡ contested"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     ConfigDict,
@@ -25,6 +25,8 @@ from pydantic import (
     WithJsonSchema,
 )
 from typing_extensions import NotRequired, TypedDict
+
+from .vocabulary import Stance
 
 SLUG_PATTERN = r"^[a-z0-9._-]+$"
 URL_PATTERN = r"^https?://[^\s]+$"
@@ -84,7 +86,7 @@ PARTIAL_DATE_SCHEMA: dict[str, Any] = {
 }
 PartialDate = Annotated[str, PlainValidator(parse_partial_date), WithJsonSchema(PARTIAL_DATE_SCHEMA)]
 Version = Annotated[int, PlainValidator(check_version), WithJsonSchema({"const": 1})]
-StanceName = Literal["supports", "refutes", "qualifies"]
+StanceName = Stance
 
 _STRICT = ConfigDict(extra="forbid", strict=True)
 
