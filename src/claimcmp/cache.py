@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
+import itertools
 import marshal
 import os
 import stat
@@ -42,7 +44,7 @@ import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
 from operator import itemgetter
 from pathlib import Path
@@ -200,13 +202,20 @@ def _read_entry(entry: Path) -> bytes | None:
     return bytes(payload)
 
 
-def _write_entry(folder: Path, entry: Path, payload: bytes, keep: int, pattern: str) -> None:
+def _write_entry(folder: Path, entry: Path, parts: Iterable[bytes], keep: int, pattern: str) -> None:
+    """Write an entry from its payload's parts, one at a time (a large store's
+    payload never exists whole in memory), then keep the ``keep`` newest."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(_MAGIC + zlib.crc32(payload).to_bytes(4, "big"))
-            stream.write(payload)
+            stream.write(_MAGIC + bytes(4))
+            crc = 0
+            for part in parts:
+                crc = zlib.crc32(part, crc)
+                stream.write(part)
+            stream.seek(len(_MAGIC))
+            stream.write(crc.to_bytes(4, "big"))
         os.replace(temporary, entry)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -227,15 +236,6 @@ def _write_entry(folder: Path, entry: Path, payload: bytes, keep: int, pattern: 
             (folder / old).unlink()
 
 
-def _load(payload: bytes | None) -> Any:
-    if payload is None:
-        return None
-    try:
-        return marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
-        return None
-
-
 # -- the cached check ----------------------------------------------------------------------
 
 
@@ -254,7 +254,7 @@ def cached_check(path: Path, *, cwd: Path, env: Mapping[str, str]) -> CheckResul
             size = int.from_bytes(payload[:8], "big")
             manifest = marshal.loads(payload[8 : 8 + size])
             if len(payload) > 8 + size and _manifest_holds(manifest, path):
-                result = decode(marshal.loads(payload[8 + size :]))
+                result = decode(payload[8 + size :])
                 with contextlib.suppress(OSError):
                     os.utime(entry)
                 return result
@@ -271,10 +271,9 @@ def cached_check(path: Path, *, cwd: Path, env: Mapping[str, str]) -> CheckResul
         # entries, about as fast): encoding the whole result would double the
         # cost of the curator's edit-and-check loop. A run that changed nothing
         # keeps the whole result, for the commands that follow.
-        whole = b"" if memo.rebuilt else marshal.dumps(encode(result))
-        _write_entry(
-            folder, entry, len(recorded).to_bytes(8, "big") + recorded + whole, KEEP_ENTRIES, ".store"
-        )
+        whole = () if memo.rebuilt else encode(result)
+        parts = itertools.chain((len(recorded).to_bytes(8, "big"), recorded), whole)
+        _write_entry(folder, entry, parts, KEEP_ENTRIES, ".store")
     return result
 
 
@@ -327,7 +326,7 @@ def _memo(folder: Path, unit_key: bytes, manifest: Any) -> Memo:
         def load_unit(self, path: Path, shown: Path, digest: bytes) -> _Unit | None:
             entry = self._entry(path, digest)
             with contextlib.suppress(Exception):
-                found = _load(_read_entry(entry))
+                found = _read_entry(entry)
                 if found is not None:
                     unit = decode_unit(found, path, shown, digest)
                     with contextlib.suppress(OSError):
@@ -349,7 +348,7 @@ def _memo(folder: Path, unit_key: bytes, manifest: Any) -> Memo:
         def save_unit(self, unit: _Unit) -> None:
             self.rebuilt = True
             with contextlib.suppress(OSError, ValueError):
-                payload = marshal.dumps(encode_unit(unit))
+                payload = encode_unit(unit)
                 _write_entry(folder, self._entry(unit.file.path, unit.digest), payload, KEEP_UNITS, ".unit")
                 unit.dirty = False
 
@@ -365,6 +364,10 @@ def _problem_plain(problem: Problem) -> tuple[Any, ...]:
     values = [getattr(problem, name) for name in _PROBLEM_FIELDS]
     values[0] = str(values[0]) if values[0] is not None else None
     return tuple(values)
+
+
+def _problems_plain(problems: list[Problem]) -> list[tuple[Any, ...]]:
+    return [_problem_plain(p) for p in problems]
 
 
 def _problem(plain: Any) -> Problem:
@@ -432,25 +435,33 @@ def _topic(plain: Any) -> Topic:
     return Topic(_text(plain[0]), _text(plain[1]), _optional(plain[2]), _optional(plain[3]))
 
 
-def encode(result: CheckResult) -> tuple[Any, ...]:
-    """A check result as plain tuples, for marshal."""
+def encode(result: CheckResult) -> Iterator[bytes]:
+    """A check result as marshal data: a header, then the claims a thousand at a time."""
     store = result.store
-    return (
+    claims = list(store.claims.values())
+    header = (
         str(store.root),
         [str(f) for f in store.files],
         [tuple(s) for s in store.sources.values()],
         [tuple(t) for t in store.topics.values()],
-        [_claim_plain(c) for c in store.claims.values()],
+        -(-len(claims) // _CHUNK),
         {k: (str(v) if v is not None else None) for k, v in store.source_paths.items()},
         store.anchors,
-        [_problem_plain(p) for p in result.problems],
+        _problems_plain(result.problems),
     )
+    yield marshal.dumps(header)
+    for start in range(0, len(claims), _CHUNK):
+        yield marshal.dumps([_claim_plain(c) for c in claims[start : start + _CHUNK]])
 
 
-def decode(encoded: tuple[Any, ...]) -> CheckResult:
-    """A check result from ``encode``'s tuples; raises ValueError (or another
+def decode(payload: bytes) -> CheckResult:
+    """A check result from ``encode``'s data; raises ValueError (or another
     exception) on anything of the wrong shape."""
-    root, files, sources, topics, claims, paths, anchors, problems = encoded
+    stream = io.BytesIO(payload)
+    root, files, sources, topics, chunks, paths, anchors, problems = marshal.load(stream)
+    claims = [claim for _ in range(chunks) for claim in marshal.load(stream)]
+    if stream.read(1):
+        raise ValueError("trailing data")
     store = Store(
         root=Path(_text(root)),
         files=[Path(_text(f)) for f in files],
@@ -466,8 +477,9 @@ def decode(encoded: tuple[Any, ...]) -> CheckResult:
     return CheckResult(store, [_problem(p) for p in problems])
 
 
-def encode_unit(unit: _Unit) -> tuple[Any, ...]:
-    """One file's results as plain tuples, for marshal."""
+def encode_unit(unit: _Unit) -> Iterator[bytes]:
+    """One file's results as marshal data: a header, then its claims a thousand
+    at a time (their plain tuples never all exist at once next to the store)."""
     items = unit.items
     anchored = {
         source: (
@@ -478,23 +490,34 @@ def encode_unit(unit: _Unit) -> tuple[Any, ...]:
         )
         for source, (key, lines, problems, left) in unit.anchored.items()
     }
-    return (
+    claims = items.get("claims", [])
+    header = (
         [_problem_plain(p) for p in unit.problems],
         [(i, tuple(s)) for i, s in items.get("sources", ())],
         [(i, tuple(t)) for i, t in items.get("topics", ())],
-        [(i, _claim_plain(c)) for i, c in items.get("claims", ())],
+        -(-len(claims) // _CHUNK),
         sorted(unit.broken),
         sorted(unit.broken_topic_refs),
         [(source, job.loc, job.quote) for source, jobs in unit.orphans.items() for job in jobs],
         anchored,
     )
+    yield marshal.dumps(header)
+    for start in range(0, len(claims), _CHUNK):
+        yield marshal.dumps([(i, _claim_plain(c)) for i, c in claims[start : start + _CHUNK]])
 
 
-def decode_unit(plain: Any, path: Path, shown: Path, digest: bytes) -> _Unit:
-    """A file's results from ``encode_unit``'s tuples; raises on a wrong shape."""
+_CHUNK = 1000
+
+
+def decode_unit(payload: bytes, path: Path, shown: Path, digest: bytes) -> _Unit:
+    """A file's results from ``encode_unit``'s data; raises on a wrong shape."""
     from .loading import _File, _QuoteJob, _Unit
 
-    problems, sources, topics, claims, broken, topic_refs, orphans, anchored = plain
+    stream = io.BytesIO(payload)
+    problems, sources, topics, chunks, broken, topic_refs, orphans, anchored = marshal.load(stream)
+    claims = [entry for _ in range(chunks) for entry in marshal.load(stream)]
+    if stream.read(1):
+        raise ValueError("trailing data")
     file = _File(path, shown, None)
     unit = _Unit(file, digest, dirty=False)
     unit.problems = [_problem(p) for p in problems]

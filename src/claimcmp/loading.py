@@ -22,7 +22,7 @@ from .problems import Problem, StoreError
 from .quotes import SourceText
 from .storepath import display, store_files, store_root
 from .suggest import closest_names
-from .yamlread import Loc, Marks, YamlProblem, read_events, read_fast
+from .yamlread import Loc, Marks, YamlProblem, read_events, read_fast, read_fast_bytes, trusted_fast
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -47,12 +47,16 @@ class _File:
     marks: Marks | None = None
     fast: bool = False  # data came from yaml_rs, not from the reference reader
 
+    def content(self) -> str:
+        """The file's text, read again if it was dropped."""
+        if self.text is None:
+            self.text = _read_text(self.path, self.shown, [], Path.read_bytes) or ""
+        return self.text
+
     def locate(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
         if self.marks is None:
-            if self.text is None:
-                self.text = _read_text(self.path, self.shown, [], Path.read_bytes) or ""
             try:
-                self.marks = read_events(self.text).marks
+                self.marks = read_events(self.content()).marks
             except YamlProblem:
                 self.marks = Marks()
         found = self.marks.locate(loc, key=key)
@@ -163,16 +167,16 @@ class _Unit:
     ] = field(default_factory=dict)
     dirty: bool = True  # not yet saved as it is
     lost: set[str] = field(default_factory=set)  # claim ids another file took first (this check)
-    _quotes: dict[str, list[tuple[str, int, Loc, str]]] | None = None
+    _quotes: dict[str, list[tuple[str, int, int, str]]] | None = None
 
-    def quotes_of(self, source_id: str) -> list[tuple[str, int, Loc, str]]:
-        """(claim id, claim index, loc, quote) of every quote of ``source_id`` in this file."""
+    def quotes_of(self, source_id: str) -> list[tuple[str, int, int, str]]:
+        """(claim id, claim index, position index, quote) of every quote of
+        ``source_id`` in this file."""
         if self._quotes is None:
             self._quotes = {}
             for index, claim in self.items.get("claims", ()):
                 for p_index, position in enumerate(claim.positions):
-                    loc: Loc = ("claims", index, "positions", p_index, "quote")
-                    entry = (claim.id, index, loc, position.quote)
+                    entry = (claim.id, index, p_index, position.quote)
                     self._quotes.setdefault(position.source, []).append(entry)
         return self._quotes.get(source_id, [])
 
@@ -225,6 +229,8 @@ class _Checker:
                 self.merge(unit, store)
         self.check_references(store)
         self.read_texts(store, anchor_quotes=anchor_quotes)
+        for unit in self.units:
+            unit._quotes = None  # only needed while anchoring
         self.problems.sort(key=_problem_order)
         for unit in self.units:
             if unit.dirty:
@@ -269,19 +275,32 @@ class _Checker:
         unit = _Unit(_File(path, shown, None), digest)
         text = _decode(raw, shown, own.problems)
         if text is not None:
-            unit.file.text = text
-            items = own.validate(own.parse(unit.file))
+            unit.file.text, text = text, None
+            items = own.validate(own.parse(unit.file, raw.removeprefix(b"\xef\xbb\xbf")))
             unit.items = items or {}
+            if not own.problems and unit.file.fast:
+                unit.file.text = None  # a valid file's text is read again only to place a problem
         unit.problems = own.problems
         unit.broken, unit.broken_topic_refs = own.broken, own.broken_topic_refs
         unit.orphans = own.orphan_quotes
         return unit
 
-    def parse(self, file: _File) -> _File | None:
-        """The file with its data read, or None if it is not YAML (problems reported)."""
+    def parse(self, file: _File, raw: bytes | None = None) -> _File | None:
+        """The file with its data read, or None if it is not YAML (problems reported).
+
+        With ``raw`` (the text's UTF-8 bytes), yaml_rs reads the bytes and the
+        text is dropped first: a large store's text is not held three times
+        over (as str, as the UTF-8 copy a str read makes, and as bytes).
+        """
         text = file.text or ""
         shown = file.shown
-        data = read_fast(text)
+        if raw is not None and trusted_fast(text):
+            file.text = text = None  # type: ignore[assignment]  # read again to place a problem
+            data = read_fast_bytes(raw)
+            if data is None:
+                text = file.content()
+        else:
+            data = read_fast(text)
         file.fast = data is not None
         if data is None:
             try:
@@ -313,13 +332,13 @@ class _Checker:
         from pydantic import ValidationError
 
         try:
-            items = _validate_whole(data)
+            items = _validate_whole(data, consume=file.fast)
         except ValidationError:
             if file.fast:
                 # Problems are always found in what the reference reader reads, so
                 # that they are the same, and placed, whichever reader ran first.
                 try:
-                    result = read_events(file.text or "")
+                    result = read_events(file.content())
                 except YamlProblem as problem:
                     self.problems.append(Problem(file.shown, problem.line, problem.column, problem.message))
                     return None
@@ -529,7 +548,7 @@ class _Checker:
         lines: dict[tuple[str, str], int] = {}
         problems: list[tuple[str, int, Problem]] = []
         first_index: dict[str, int] = {}
-        for claim_id, index, loc, quote in unit.quotes_of(source_id):
+        for claim_id, index, p_index, quote in unit.quotes_of(source_id):
             if first_index.setdefault(claim_id, index) != index:
                 continue  # a second claim of this id in the file: left out
             line = found_before.get(quote)
@@ -540,6 +559,7 @@ class _Checker:
                 line = source_text.find(quote)
             if line is None:
                 message = self.missing_quote(quote, source_id, store, text.load())  # type: ignore[arg-type]
+                loc: Loc = ("claims", index, "positions", p_index, "quote")
                 problems.append((claim_id, index, unit.file.problem(loc, message)))
             else:
                 lines[(claim_id, source_id)] = line
@@ -671,11 +691,14 @@ def _collector_paused() -> Iterator[None]:
 _CHUNK = 1000
 
 
-def _validate_whole(data: dict[str, Any]) -> dict[str, list[tuple[int, Any]]]:
+def _validate_whole(data: dict[str, Any], *, consume: bool = False) -> dict[str, list[tuple[int, Any]]]:
     """A valid file's items, typed; raises ValidationError at the first problem.
 
     Claims are validated a thousand at a time, so that only one chunk of
     validated dicts exists at once next to the raw data and the typed claims.
+    With ``consume``, each chunk of raw claims is dropped once validated (the
+    caller reads the file again if validation fails): at 20,000 claims the raw
+    and the typed claims then never all exist at once (about 40 MB less).
     """
     from .schema import CLAIMS, STORE_FILE
 
@@ -689,6 +712,8 @@ def _validate_whole(data: dict[str, Any]) -> dict[str, list[tuple[int, Any]]]:
         for start in range(0, len(claims), _CHUNK):
             chunk = CLAIMS.validate_python(claims[start : start + _CHUNK])
             built.extend(enumerate(map(_claim, chunk), start))
+            if consume:
+                claims[start : start + _CHUNK] = [None] * len(chunk)
     return items
 
 
