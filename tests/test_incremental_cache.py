@@ -384,3 +384,42 @@ def test_random_edits_never_serve_a_stale_result(
         for command in (("check",), ("list", "-f", "json")):
             cached, fresh = _both(runner, data, *command)
             assert cached == fresh, (edits, edit, command)
+
+
+def test_an_edit_reads_only_the_edited_file_and_no_text(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimcmp import loading
+
+    data = _folder_store(tmp_path)
+    invoke(runner, "--store", str(data), "check")
+    parsed: list[str] = []
+    searched: list[str] = []
+    real_parse, real_find = loading._Checker.parse, loading.SourceText.find
+
+    def counting_parse(self, file, raw=None):  # type: ignore[no-untyped-def]
+        parsed.append(file.path.name)
+        return real_parse(self, file, raw)
+
+    def counting_find(self, quote):  # type: ignore[no-untyped-def]
+        searched.append(quote)
+        return real_find(self, quote)
+
+    monkeypatch.setattr(loading._Checker, "parse", counting_parse)
+    monkeypatch.setattr(loading.SourceText, "find", counting_find)
+    # the claim's text changes, its quotes do not: only that file is parsed
+    # again, and its quotes, found in the same texts before, are not searched again
+    more = data / "c-more.yaml"
+    more.write_text(MORE.replace("runs for five years", "runs for 5 years"), encoding="utf-8")
+    cached = invoke(runner, "--store", str(data), "show", "five-year-term", "-f", "json")
+    assert parsed == ["c-more.yaml"] and searched == []
+    assert cached == invoke(
+        runner, "--no-cache", "--store", str(data), "show", "five-year-term", "-f", "json"
+    )
+    assert "runs for 5 years" in cached[1]
+    # a new quote is searched, alone
+    searched.clear()
+    parsed.clear()
+    more.write_text(MORE.replace("a five-year term that renews automatically", "renews automatically"))
+    assert invoke(runner, "--store", str(data), "check")[0] == 0
+    assert parsed == ["c-more.yaml"] and searched == ["renews automatically"]
