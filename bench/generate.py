@@ -254,6 +254,7 @@ def generate(
     topics: int | None = None,
     text_chars: int = 27_500,
     seed: int = 1,
+    files: int = 1,
 ) -> dict:
     if sources is None:
         sources = max(5, round(claims / 100))
@@ -360,7 +361,11 @@ def generate(
 
     yaml_text = "\n".join(lines) + "\n"
     yaml_bytes = yaml_text.encode("utf-8")
-    (data_dir / "claims.yaml").write_bytes(yaml_bytes)
+    if files > 1:
+        for name, part in split_store(yaml_text, files):
+            (data_dir / name).write_text(part, encoding="utf-8")
+    else:
+        (data_dir / "claims.yaml").write_bytes(yaml_bytes)
 
     biggest = max(range(topics), key=lambda i: topic_counts[i])
     meta = {
@@ -373,7 +378,8 @@ def generate(
             "text_chars": text_chars,
             "seed": seed,
         },
-        "store": "data/claims.yaml",
+        "store": "data" if files > 1 else "data/claims.yaml",
+        "files": files,
         "yaml_bytes": len(yaml_bytes),
         "text_bytes": text_bytes,
         "quotes": n_quotes,
@@ -384,6 +390,37 @@ def generate(
     }
     (out_dir / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return meta
+
+
+def split_store(yaml_text: str, files: int) -> list[tuple[str, str]]:
+    """The generated store cut into ``files`` YAML files (a folder store): the
+    claims in consecutive runs, the sources and topics dealt out in turn. Relies
+    on the generator's own layout (sections at column 0, items at '  - ')."""
+    sections: dict[str, list[list[str]]] = {"sources": [], "topics": [], "claims": []}
+    current: list[list[str]] | None = None
+    for line in yaml_text.splitlines():
+        if line.endswith(":") and line[:-1] in sections:
+            current = sections[line[:-1]]
+        elif current is not None and line.startswith("  - "):
+            current.append([line])
+        elif current is not None and line.startswith("    "):
+            current[-1].append(line)
+    claims = sections["claims"]
+    per_file = -(-len(claims) // files)
+    out = []
+    for k in range(files):
+        parts = {
+            "sources": sections["sources"][k::files],
+            "topics": sections["topics"][k::files],
+            "claims": claims[k * per_file : (k + 1) * per_file],
+        }
+        lines = [f"# part {k + 1} of {files} of a synthetic store (bench/generate.py)", "version: 1"]
+        for name, items in parts.items():
+            if items:
+                lines.append(f"{name}:")
+                lines.extend(line for item in items for line in item)
+        out.append((f"part-{k + 1:03d}.yaml", "\n".join(lines) + "\n"))
+    return out
 
 
 def tg_sentence_text(tg: TextGen, lo: int, hi: int) -> str:
@@ -462,6 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--topics", type=int, default=None, help="default: claims/200, min 3")
     ap.add_argument("--text-chars", type=int, default=27_500, help="text per source")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--files", type=int, default=1, help="write a folder of this many YAML files")
     ap.add_argument("--check", action="store_true", help="load back and verify (small stores)")
     args = ap.parse_args(argv)
     if args.claims < 1 or (args.sources is not None and args.sources < 1) or args.quotes_per_claim < 1:
@@ -475,6 +513,7 @@ def main(argv: list[str] | None = None) -> int:
         topics=args.topics,
         text_chars=args.text_chars,
         seed=args.seed,
+        files=args.files,
     )
     dt = time.perf_counter() - t0
     print(
@@ -484,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
         f"text {meta['text_bytes'] / 1e6:.1f} MB in {dt:.1f}s",
         file=sys.stderr,
     )
-    if args.check:
+    if args.check and args.files == 1:
         check(args.out_dir)
     return 0
 

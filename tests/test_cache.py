@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from conftest import invoke
 
 
-def _entries(tmp_path: Path) -> list[Path]:
-    return sorted((tmp_path / "cache").glob("*.marshal"))
+def _entries(tmp_path: Path, kind: str = "store") -> list[Path]:
+    return sorted((tmp_path / "cache").glob(f"*.{kind}"))
 
 
 def test_second_run_uses_the_cache_and_gives_the_same_output(
@@ -35,7 +35,8 @@ def test_a_changed_store_file_is_a_miss(runner: CliRunner, store: Path, tmp_path
     )
     code, output = invoke(runner, "list", "-f", "json")
     assert code == 0 and "Changed." in output
-    assert len(_entries(tmp_path)) == 2
+    # One entry per store, replaced; one per content of each of its files.
+    assert len(_entries(tmp_path)) == 1 and len(_entries(tmp_path, "unit")) == 2
 
 
 def test_a_changed_source_text_is_a_miss(runner: CliRunner, store: Path, tmp_path: Path) -> None:
@@ -58,7 +59,7 @@ def test_an_unwritable_cache_is_ignored(runner: CliRunner, store: Path, tmp_path
 
 def test_a_corrupt_entry_is_a_miss(runner: CliRunner, store: Path, tmp_path: Path) -> None:
     invoke(runner, "check")
-    for entry in _entries(tmp_path):
+    for entry in [*_entries(tmp_path), *_entries(tmp_path, "unit")]:
         entry.write_bytes(b"not marshal data")
     code, output = invoke(runner, "check")
     assert code == 0 and "valid:" in output

@@ -1,38 +1,73 @@
-"""A cache of checked stores, so that unchanged stores load at once.
+"""A cache of checked stores: an unchanged store loads at once, and after an edit
+only the edited file is checked again.
 
-An entry is keyed by the content of every YAML file of the store (and by the
-folder the paths in messages are shown from, and by claimcmp's own code). It
-records the content hash of every source text the check read; it is used only
-if each of those is unchanged too. Any change to any byte is a miss, so a stale
-entry can never show old data. Entries live in the user's cache folder
-(``$CLAIMCMP_CACHE_DIR``, else ``$XDG_CACHE_HOME/claimcmp``, else
-``~/.cache/claimcmp``), out of every git tree.
+Two kinds of entry, in the user's cache folder (``$CLAIMCMP_CACHE_DIR``, else
+``$XDG_CACHE_HOME/claimcmp``, else ``~/.cache/claimcmp``), out of every git tree:
 
-Entries are written with ``marshal`` as plain tuples: it reads a store of
-100,000 quotes in a few hundredths of a second, several times faster than
-pickling the objects, and it can only ever build plain data.
+* one per store (``*.store``): the whole checked result, and a manifest of every
+  path the check looked at (each YAML file, each source text as the store names
+  it, the ones that were missing too, and the store folder's list of YAML files),
+  with what each resolved to, its ``stat`` signature and its content digest. The
+  entry is served only if every path still resolves to the same file with the
+  same signature.
+* one per YAML file and content (``*.unit``): that file's items, its own
+  problems, and its quotes' outcomes in each source text, keyed by the text's
+  content digest. A check that cannot use the store entry reads, validates and
+  anchors only the files and texts that changed, then reruns the checks across
+  files (references, duplicate ids) on the merged result.
+
+A signature is (mode, size, mtime_ns, ctime_ns, inode, device): any write changes
+the ctime, which no program can set back. A file whose timestamps are too close
+to the moment it was recorded could still change within the same clock tick
+without a visible difference, so such a "racy" file (git's rule for its index) is
+hashed again on every use until it is older. A stale result is never served.
+
+Every entry carries a magic number and a CRC-32 of its payload, and its payload
+is checked for shape while it is decoded: a damaged, truncated, foreign or
+special file (a FIFO) is a miss, and is silently rebuilt.
+
+Entries are written with ``marshal`` as plain tuples: it reads a store of 100,000
+quotes in a few hundredths of a second, several times faster than pickling the
+objects, and it can only ever build plain data.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import marshal
 import os
+import stat
 import sys
 import tempfile
-from collections.abc import Mapping
-from dataclasses import astuple
+import time
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import fields
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .models import CheckResult, Claim, Position, Source, Store, Topic
+from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
 from .problems import Problem
 from .storepath import expand_home, store_files
 
+if TYPE_CHECKING:
+    from .loading import Memo, _Unit
+
 CACHE_ENV = "CLAIMCMP_CACHE_DIR"
-KEEP_ENTRIES = 16
-_FORMAT = b"claimcmp-cache-3"
+KEEP_ENTRIES = 16  # whole-store entries
+KEEP_UNITS = 4096  # per-file entries
+_MAGIC = b"claimcmp-cache-4\n"
+# A file whose ctime or mtime is this close to the moment it was recorded (or
+# later) is "racy": hashed on each use. Covers coarse file-system clocks (FAT:
+# 2 s) and the lag of the kernel's coarse clock.
+RACY_NS = 3_000_000_000
+# An entry larger than this is not read (a damaged length, a hostile file).
+MAX_ENTRY_BYTES = 1 << 30
+
+Signature = tuple[int, int, int, int, int, int]
 
 
 def cache_dir(env: Mapping[str, str]) -> Path:
@@ -49,8 +84,8 @@ def _code_stamp() -> bytes:
     for name in sorted(os.listdir(here)):
         if name.endswith(".py"):
             with contextlib.suppress(OSError):
-                stat = (here / name).stat()
-                stamps.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+                info = (here / name).stat()
+                stamps.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
     return ("|".join(stamps) + "|" + "|".join(_library_versions())).encode()
 
 
@@ -79,105 +114,450 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=20).digest()
 
 
-def _texts_unchanged(texts: list[tuple[str, bytes]]) -> bool:
-    for name, digest in texts:
-        try:
-            if _digest(Path(name).read_bytes()) != digest:
-                return False
-        except OSError:
+# -- what a path is now ------------------------------------------------------------------
+
+
+def _resolve(path: str) -> str | None:
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return None
+
+
+def _signature(real: str | None) -> Signature | None:
+    if real is None:
+        return None
+    try:
+        info = os.stat(real)
+    except (OSError, ValueError):
+        return None
+    return (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+
+def _racy(signature: Signature, recorded_at: int) -> bool:
+    return max(signature[2], signature[3]) >= recorded_at - RACY_NS
+
+
+def _file_digest(real: str) -> bytes | None:
+    """The content digest of a regular file, without blocking on anything else."""
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK)
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            return _digest(stream.read())
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+# State of one path: [what it resolves to, its signature, its content digest].
+State = list[Any]
+
+
+def _manifest_holds(manifest: Any, path: Path) -> bool:
+    """Whether every path a check looked at is as it was then."""
+    recorded_at, listing, states = manifest
+    if listing is not None and [str(f) for f in store_files(path)] != listing:
+        return False
+    for named, (real, signature, digest) in states.items():
+        if _resolve(named) != real or _signature(real) != signature:
+            return False
+        racy = signature is not None and _racy(signature, recorded_at)
+        if racy and (digest is None or _file_digest(real) != digest):
             return False
     return True
 
 
-def cached_check(path: Path, *, cwd: Path, env: Mapping[str, str]) -> CheckResult:
-    """``check_store``, from the cache when nothing it depends on has changed."""
-    folder = cache_dir(env)
-    key = hashlib.blake2b(_FORMAT, digest_size=20)
-    key.update(_code_stamp())
-    key.update(str(cwd.resolve()).encode() + b"\0" + str(path.resolve()).encode() + b"\0")
+# -- entries on disk ----------------------------------------------------------------------
+
+
+def _read_entry(entry: Path) -> bytes | None:
+    """The verified payload of an entry, or None (missing, damaged, not a file)."""
     try:
-        yaml_digests = [(file, _digest(file.read_bytes())) for file in store_files(path)]
+        fd = os.open(entry, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block us
+    except (OSError, ValueError):
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            data = stream.read()
     except OSError:
-        yaml_digests = None
-    if yaml_digests is None:
-        from .loading import check_store
-
-        return check_store(path, cwd=cwd)
-    for file, digest in yaml_digests:
-        key.update(str(file).encode() + b"\0" + digest)
-    entry = folder / f"{key.hexdigest()}.marshal"
-    with contextlib.suppress(Exception):  # a missing, partial or foreign entry is a miss
-        texts, encoded = marshal.loads(entry.read_bytes())
-        if _texts_unchanged(texts):
-            result = decode(encoded)
-            with contextlib.suppress(OSError):
-                os.utime(entry)
-            return result
-
-    from .loading import check_store
-
-    read: dict[str, bytes] = {}
-
-    def recording_reader(file: Path) -> bytes:
-        data = file.read_bytes()
-        read[str(file.resolve())] = _digest(data)
-        return data
-
-    result = check_store(path, cwd=cwd, read_bytes=recording_reader)
-    if any(read.get(str(file.resolve())) != digest for file, digest in yaml_digests):
-        return result  # a file changed while we read it: do not keep this result
-    yaml_names = {str(file.resolve()) for file, _ in yaml_digests}
-    texts = [(name, digest) for name, digest in read.items() if name not in yaml_names]
-    with contextlib.suppress(OSError, ValueError):
-        _store_entry(folder, entry, marshal.dumps((texts, encode(result))))
-    return result
+        return None
+    finally:
+        os.close(fd)
+    head = len(_MAGIC) + 4
+    if len(data) < head or not data.startswith(_MAGIC):
+        return None
+    payload = memoryview(data)[head:]
+    if zlib.crc32(payload) != int.from_bytes(data[len(_MAGIC) : head], "big"):
+        return None
+    return bytes(payload)
 
 
-def encode(result: CheckResult) -> tuple[Any, ...]:
-    """A check result as plain tuples, for marshal."""
-    store = result.store
-    return (
-        str(store.root),
-        [str(f) for f in store.files],
-        [tuple(s) for s in store.sources.values()],
-        [tuple(t) for t in store.topics.values()],
-        [(*c[:4], c.tags, c.note, [tuple(p) for p in c.positions]) for c in store.claims.values()],
-        {k: (str(v) if v is not None else None) for k, v in store.source_paths.items()},
-        store.anchors,
-        [(str(p.path) if p.path else None, *astuple(p)[1:]) for p in result.problems],
-    )
-
-
-def decode(encoded: tuple[Any, ...]) -> CheckResult:
-    root, files, sources, topics, claims, paths, anchors, problems = encoded
-    position = Position._make
-    store = Store(
-        root=Path(root),
-        files=[Path(f) for f in files],
-        sources={s[0]: Source._make((*s[:9], tuple(s[9]))) for s in sources},
-        topics={t[0]: Topic._make(t) for t in topics},
-        claims={c[0]: Claim(c[0], c[1], c[2], c[3], c[4], c[5], tuple(map(position, c[6]))) for c in claims},
-        source_paths={k: (Path(v) if v is not None else None) for k, v in paths.items()},
-        anchors=anchors,
-    )
-    return CheckResult(
-        store,
-        [Problem(Path(p[0]) if p[0] else None, *p[1:]) for p in problems],
-    )
-
-
-def _store_entry(folder: Path, entry: Path, payload: bytes) -> None:
+def _write_entry(folder: Path, entry: Path, parts: Iterable[bytes], keep: int, pattern: str) -> None:
+    """Write an entry from its payload's parts, one at a time (a large store's
+    payload never exists whole in memory), then keep the ``keep`` newest."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            stream.write(_MAGIC + bytes(4))
+            crc = 0
+            for part in parts:
+                crc = zlib.crc32(part, crc)
+                stream.write(part)
+            stream.seek(len(_MAGIC))
+            stream.write(crc.to_bytes(4, "big"))
         os.replace(temporary, entry)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    entries = sorted(folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for old in entries[KEEP_ENTRIES:]:
+    names = [name for name in os.listdir(folder) if name.endswith(pattern)]
+    if len(names) <= keep:
+        return
+
+    def age(name: str) -> int:
+        try:
+            return (folder / name).stat().st_mtime_ns
+        except OSError:
+            return 0
+
+    for old in sorted(names, key=age, reverse=True)[keep:]:
         with contextlib.suppress(OSError):
-            old.unlink()
+            (folder / old).unlink()
+
+
+# -- the cached check ----------------------------------------------------------------------
+
+
+def cached_check(path: Path, *, cwd: Path, env: Mapping[str, str]) -> CheckResult:
+    """``check_store``, from the cache for whatever has not changed."""
+    folder = cache_dir(env)
+    stamp = _code_stamp()
+    here = str(cwd.resolve()).encode()
+    key = hashlib.blake2b(_MAGIC + stamp, digest_size=20)
+    key.update(here + b"\0" + str(path.resolve()).encode() + b"\0")
+    entry = folder / f"{key.hexdigest()}.store"
+    manifest: Any = None
+    with contextlib.suppress(Exception):  # anything wrong with an entry is a miss
+        payload = _read_entry(entry)
+        if payload is not None:
+            size = int.from_bytes(payload[:8], "big")
+            manifest = marshal.loads(payload[8 : 8 + size])
+            if len(payload) > 8 + size and _manifest_holds(manifest, path):
+                result = decode(memoryview(payload)[8 + size :])
+                with contextlib.suppress(OSError):
+                    os.utime(entry)
+                return result
+
+    from .loading import check_store
+
+    memo = _memo(folder, stamp + b"\0" + here, manifest)
+    if path.is_dir():
+        memo.listing = [str(f) for f in store_files(path)]
+    result = check_store(path, cwd=cwd, memo=memo)
+    with contextlib.suppress(OSError, ValueError):
+        recorded = marshal.dumps((memo.started, memo.listing, memo.states))
+        # After an edit, only the manifest is kept (the next run reads the files'
+        # entries, about as fast): encoding the whole result would double the
+        # cost of the curator's edit-and-check loop. A run that changed nothing
+        # keeps the whole result, for the commands that follow.
+        whole = () if memo.rebuilt else encode(result)
+        parts = itertools.chain((len(recorded).to_bytes(8, "big"), recorded), whole)
+        _write_entry(folder, entry, parts, KEEP_ENTRIES, ".store")
+    return result
+
+
+def _memo(folder: Path, unit_key: bytes, manifest: Any) -> Memo:
+    """A Memo backed by this cache folder, knowing what the last check of this
+    store saw (``manifest``: trusted only where a path's state is unchanged)."""
+    from .loading import Memo
+
+    old_states: dict[str, State] = {}
+    old_at = 0
+    with contextlib.suppress(Exception):
+        old_at, _listing, old_states = manifest
+        if not isinstance(old_states, dict) or not isinstance(old_at, int):
+            old_states, old_at = {}, 0
+
+    class _CacheMemo(Memo):
+        def __init__(self) -> None:
+            self.started = time.time_ns()
+            self.listing: list[str] | None = None
+            self.states: dict[str, State] = {}
+            self.previous: dict[Path, _Unit | None] = {}
+            self.rebuilt = False  # some file or text was checked again
+
+        def probe(self, path: Path) -> None:
+            real = _resolve(str(path))
+            self.states[str(path)] = [real, _signature(real), None]
+
+        def known_digest(self, path: Path) -> bytes | None:
+            now = self.states.get(str(path))
+            before = old_states.get(str(path))
+            if now is None or before is None or now[1] is None:
+                return None
+            with contextlib.suppress(Exception):
+                real, signature, digest = before
+                same = [real, signature] == now[:2] and isinstance(digest, bytes)
+                if same and not _racy(tuple(signature), old_at):  # type: ignore[arg-type]
+                    now[2] = digest
+                    return digest
+            return None
+
+        def read(self, path: Path, digest: bytes) -> None:
+            state = self.states.get(str(path))
+            if state is not None:
+                state[2] = digest
+
+        def _entry(self, path: Path, digest: bytes) -> Path:
+            key = hashlib.blake2b(unit_key + str(path).encode() + b"\0" + digest, digest_size=20)
+            return folder / f"{key.hexdigest()}.unit"
+
+        def load_unit(self, path: Path, shown: Path, digest: bytes) -> _Unit | None:
+            entry = self._entry(path, digest)
+            with contextlib.suppress(Exception):
+                found = _read_entry(entry)
+                if found is not None:
+                    unit = decode_unit(found, path, shown, digest)
+                    with contextlib.suppress(OSError):
+                        os.utime(entry)
+                    return unit
+            return None
+
+        def previous_unit(self, unit: _Unit) -> _Unit | None:
+            path = unit.file.path
+            if path not in self.previous:
+                before = old_states.get(str(path))
+                digest = before[2] if isinstance(before, list) and len(before) == 3 else None
+                found = None
+                if isinstance(digest, bytes) and digest != unit.digest:
+                    found = self.load_unit(path, unit.file.shown, digest)
+                self.previous[path] = found
+            return self.previous[path]
+
+        def save_unit(self, unit: _Unit) -> None:
+            self.rebuilt = True
+            with contextlib.suppress(OSError, ValueError):
+                payload = encode_unit(unit)
+                _write_entry(folder, self._entry(unit.file.path, unit.digest), payload, KEEP_UNITS, ".unit")
+                unit.dirty = False
+
+    return _CacheMemo()
+
+
+# -- encoding -----------------------------------------------------------------------------
+
+_PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
+
+
+def _problem_plain(problem: Problem) -> tuple[Any, ...]:
+    values = [getattr(problem, name) for name in _PROBLEM_FIELDS]
+    values[0] = str(values[0]) if values[0] is not None else None
+    return tuple(values)
+
+
+def _problems_plain(problems: list[Problem]) -> list[tuple[Any, ...]]:
+    return [_problem_plain(p) for p in problems]
+
+
+def _problem(plain: Any) -> Problem:
+    problem = Problem(Path(plain[0]) if plain[0] is not None else None, *plain[1:])
+    if not isinstance(problem.message, str) or problem.severity not in ("error", "warning"):
+        raise ValueError("not a problem")
+    return problem
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise ValueError("not text")
+    return value
+
+
+def _optional(value: Any) -> str | None:
+    if value is not None and type(value) is not str:
+        raise ValueError("not text")
+    return value
+
+
+_TEXT = frozenset({str})
+_OPTIONAL = frozenset({str, type(None)})
+
+
+def _all_of(values: Any, allowed: frozenset[type]) -> None:
+    """Raise ValueError unless every value is of an allowed type (one pass at C speed)."""
+    if not set(map(type, values)) <= allowed:
+        raise ValueError("a value of the wrong type")
+
+
+def _claim_plain(claim: Claim) -> tuple[Any, ...]:
+    return (*claim[:4], claim.tags, claim.note, [tuple(p) for p in claim.positions])
+
+
+def _claims(plain: list[Any]) -> list[Claim]:
+    """Claims from their tuples, checked for shape in bulk: the claims' fields'
+    types, and every stance one of the format's (a check per value would double
+    the cost of decoding)."""
+    position = Position._make
+    claims = [Claim(c[0], c[1], c[2], c[3], tuple(c[4]), c[5], tuple(map(position, c[6]))) for c in plain]
+    if claims:
+        for field, allowed in ((0, _TEXT), (1, _TEXT), (2, _TEXT), (3, _OPTIONAL), (5, _OPTIONAL)):
+            _all_of(map(itemgetter(field), claims), allowed)
+        _all_of((tag for claim in claims for tag in claim.tags), _TEXT)
+        flat = [p for claim in claims for p in claim.positions]
+        if len(flat) < len(claims) or not all(claim.positions for claim in claims):
+            raise ValueError("a claim without positions")
+        if not set(map(itemgetter(1), flat)) <= set(STANCES):
+            raise ValueError("an unknown stance")
+        # The positions' other fields are left to the checksum: a type check per
+        # field costs 15 ms per 100,000 quotes, and a wrong one cannot crash a command.
+    return claims
+
+
+def _source(plain: Any) -> Source:
+    if len(plain) != 10:
+        raise ValueError("not a source")
+    return Source(_text(plain[0]), _text(plain[1]), *map(_optional, plain[2:9]), tuple(map(_text, plain[9])))
+
+
+def _topic(plain: Any) -> Topic:
+    if len(plain) != 4:
+        raise ValueError("not a topic")
+    return Topic(_text(plain[0]), _text(plain[1]), _optional(plain[2]), _optional(plain[3]))
+
+
+def _framed(value: Any) -> bytes:
+    """One marshal object, after its length (``marshal.load`` on a stream reads
+    through Python calls, 40x slower than ``loads`` on a slice)."""
+    data = marshal.dumps(value)
+    return len(data).to_bytes(8, "big") + data
+
+
+def _frames(payload: bytes | memoryview) -> Iterator[Any]:
+    """The objects of a payload of ``_framed`` parts; raises ValueError if cut short."""
+    view = memoryview(payload)
+    at = 0
+    while at < len(view):
+        size = int.from_bytes(view[at : at + 8], "big")
+        if at + 8 + size > len(view):
+            raise ValueError("a part cut short")
+        yield marshal.loads(view[at + 8 : at + 8 + size])
+        at += 8 + size
+
+
+def encode(result: CheckResult) -> Iterator[bytes]:
+    """A check result as marshal data: a header, then the claims a thousand at a time."""
+    store = result.store
+    claims = list(store.claims.values())
+    header = (
+        str(store.root),
+        [str(f) for f in store.files],
+        [tuple(s) for s in store.sources.values()],
+        [tuple(t) for t in store.topics.values()],
+        -(-len(claims) // _CHUNK),
+        {k: (str(v) if v is not None else None) for k, v in store.source_paths.items()},
+        store.anchors,
+        _problems_plain(result.problems),
+    )
+    yield _framed(header)
+    for start in range(0, len(claims), _CHUNK):
+        yield _framed([_claim_plain(c) for c in claims[start : start + _CHUNK]])
+
+
+def decode(payload: bytes | memoryview) -> CheckResult:
+    """A check result from ``encode``'s data; raises ValueError (or another
+    exception) on anything of the wrong shape."""
+    frames = _frames(payload)
+    root, files, sources, topics, chunks, paths, anchors, problems = next(frames)
+    claims = [claim for _ in range(chunks) for claim in next(frames)]
+    if next(frames, None) is not None:
+        raise ValueError("trailing data")
+    store = Store(
+        root=Path(_text(root)),
+        files=[Path(_text(f)) for f in files],
+        sources={s.id: s for s in map(_source, sources)},
+        topics={t.id: t for t in map(_topic, topics)},
+        claims={c.id: c for c in _claims(claims)},
+        source_paths={_text(k): (Path(_text(v)) if v is not None else None) for k, v in paths.items()},
+        anchors=anchors,
+    )
+    if not isinstance(anchors, dict):
+        raise ValueError("not anchors")
+    _all_of(anchors.values(), frozenset({int}))
+    return CheckResult(store, [_problem(p) for p in problems])
+
+
+def encode_unit(unit: _Unit) -> Iterator[bytes]:
+    """One file's results as marshal data: a header, then its claims a thousand
+    at a time (their plain tuples never all exist at once next to the store)."""
+    items = unit.items
+    anchored = {
+        source: (
+            key,
+            lines,
+            [(c, i, _problem_plain(p)) for c, i, p in problems],
+            [*map(_problem_plain, left)],
+        )
+        for source, (key, lines, problems, left) in unit.anchored.items()
+    }
+    claims = items.get("claims", [])
+    header = (
+        [_problem_plain(p) for p in unit.problems],
+        [(i, tuple(s)) for i, s in items.get("sources", ())],
+        [(i, tuple(t)) for i, t in items.get("topics", ())],
+        -(-len(claims) // _CHUNK),
+        sorted(unit.broken),
+        sorted(unit.broken_topic_refs),
+        [(source, job.loc, job.quote) for source, jobs in unit.orphans.items() for job in jobs],
+        anchored,
+    )
+    yield _framed(header)
+    for start in range(0, len(claims), _CHUNK):
+        yield _framed([(i, _claim_plain(c)) for i, c in claims[start : start + _CHUNK]])
+
+
+_CHUNK = 1000
+
+
+def decode_unit(payload: bytes | memoryview, path: Path, shown: Path, digest: bytes) -> _Unit:
+    """A file's results from ``encode_unit``'s data; raises on a wrong shape."""
+    from .loading import _File, _QuoteJob, _Unit
+
+    frames = _frames(payload)
+    problems, sources, topics, chunks, broken, topic_refs, orphans, anchored = next(frames)
+    claims = [entry for _ in range(chunks) for entry in next(frames)]
+    if next(frames, None) is not None:
+        raise ValueError("trailing data")
+    file = _File(path, shown, None)
+    unit = _Unit(file, digest, dirty=False)
+    unit.problems = [_problem(p) for p in problems]
+    unit.items = {
+        "sources": [(int(i), _source(s)) for i, s in sources],
+        "topics": [(int(i), _topic(t)) for i, t in topics],
+        "claims": [(int(i), c) for (i, _), c in zip(claims, _claims([c for _, c in claims]), strict=True)],
+    }
+    unit.broken = {(_text(kind), _text(id_)) for kind, id_ in broken}
+    unit.broken_topic_refs = set(map(_text, topic_refs))
+    for source, loc, quote in orphans:
+        job = _QuoteJob(file, tuple(loc), _text(quote), None)
+        unit.orphans.setdefault(_text(source), []).append(job)
+    for source, (key, lines, missing, left) in anchored.items():
+        shown_text, text_digest = key
+        if not isinstance(lines, dict):
+            raise ValueError("not lines")
+        _all_of(lines.values(), frozenset({int}))
+        unit.anchored[_text(source)] = (
+            (_text(shown_text), bytes(text_digest)),
+            lines,
+            [(_text(c), int(i), _problem(p)) for c, i, p in missing],
+            list(map(_problem, left)),
+        )
+    return unit

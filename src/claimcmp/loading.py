@@ -9,24 +9,28 @@ file, line and column of the YAML node at fault.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
 from .problems import Problem, Severity, StoreError
 from .quotes import SourceText
 from .rules import is_anachronistic
-from .schema import CLAIMS, FIELDS, ITEMS, STORE_FILE
 from .storepath import display, store_files, store_root
 from .suggest import closest_names
-from .yamlread import Loc, Marks, YamlProblem, read_events, read_fast
+from .yamlread import Loc, Marks, YamlProblem, read_events, read_fast, read_fast_bytes, trusted_fast
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+# pydantic and the schema are imported where a file is validated, not here: a
+# check whose files all come from the cache does without them (~0.1 s).
 
 # Larger source texts are refused rather than read into memory whole.
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -34,21 +38,27 @@ MAX_TEXT_BYTES = 64 * 1024 * 1024
 _KINDS = {"sources": "source", "topics": "topic", "claims": "claim"}
 
 
-@dataclass
+@dataclass(eq=False)
 class _File:
     """One YAML file being checked, with its positions found on demand."""
 
     path: Path
     shown: Path
-    text: str
+    text: str | None  # None for a file whose results came from the cache: read on demand
     data: Any = None
     marks: Marks | None = None
     fast: bool = False  # data came from yaml_rs, not from the reference reader
 
+    def content(self) -> str:
+        """The file's text, read again if it was dropped."""
+        if self.text is None:
+            self.text = _read_text(self.path, self.shown, [], Path.read_bytes) or ""
+        return self.text
+
     def locate(self, loc: Loc, *, key: bool = False) -> tuple[int | None, int | None]:
         if self.marks is None:
             try:
-                self.marks = read_events(self.text).marks
+                self.marks = read_events(self.content()).marks
             except YamlProblem:
                 self.marks = Marks()
         found = self.marks.locate(loc, key=key)
@@ -83,11 +93,129 @@ class _QuoteJob:
 ReadBytes = Callable[[Path], bytes]
 
 
+class Memo:
+    """What a cache offers a check, and what it learns from it.
+
+    The check calls ``probe`` on every path before it uses it (YAML files and the
+    source texts, as named, whether or not they exist), ``known_digest`` to learn a
+    file's content digest without reading it, and ``read`` with the digest of each
+    file it read. Results that depend on one YAML file alone come from
+    ``load_unit`` and go back through ``save_unit``. This base class remembers
+    nothing: it is the check without a cache.
+    """
+
+    def probe(self, path: Path) -> None:
+        """The check is about to look at ``path``."""
+
+    def known_digest(self, path: Path) -> bytes | None:
+        """The digest of the content at ``path`` if it is known without reading it."""
+        return None
+
+    def read(self, path: Path, digest: bytes) -> None:
+        """The check read ``path`` (a YAML file, or a source text that decoded)."""
+
+    def load_unit(self, path: Path, shown: Path, digest: bytes) -> _Unit | None:
+        """The results for the YAML file at ``path`` with this content, if kept."""
+        return None
+
+    def save_unit(self, unit: _Unit) -> None:
+        """Keep the results for one YAML file."""
+
+    def previous_unit(self, unit: _Unit) -> _Unit | None:
+        """The kept results for the version of this file the last check saw, if
+        it differs from ``unit``'s (its quotes found then need no search now)."""
+        return None
+
+
+def content_digest(data: bytes) -> bytes:
+    """The digest that identifies a file's content in the cache."""
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+# One file's quotes of one source text: the line where each claim's quote starts,
+# by (claim id, source id); the quotes not found, as (claim id, claim index,
+# problem); and the problems of the quotes of claims left out (they failed
+# validation).
+_Outcomes = tuple[dict[tuple[str, str], int], list[tuple[str, int, Problem]], list[Problem]]
+
+
+def _found_before(previous: _Unit | None, source_id: str, key: tuple[str, bytes]) -> dict[str, int]:
+    """Quote -> line, for the quotes of a source that a previous version of a
+    file found in the same text."""
+    done = previous.anchored.get(source_id) if previous is not None else None
+    if previous is None or done is None or done[0] != key:
+        return {}
+    quotes = previous.quotes_of(source_id)
+    counts: dict[str, int] = {}
+    for claim_id, _, _, _ in quotes:
+        counts[claim_id] = counts.get(claim_id, 0) + 1
+    lines = done[1]
+    return {
+        quote: lines[(claim_id, source_id)]
+        for claim_id, _, _, quote in quotes
+        if counts[claim_id] == 1 and (claim_id, source_id) in lines
+    }
+
+
+@dataclass
+class _Unit:
+    """What a check finds in one YAML file alone: its items, its own problems, and
+    its quotes anchored in each source text (by the text's shown path and digest).
+
+    A cache keeps one per file, keyed by the file's content, so that after an edit
+    only the edited file is read, validated and anchored again.
+    """
+
+    file: _File
+    digest: bytes
+    problems: list[Problem] = field(default_factory=list)
+    items: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
+    broken: set[tuple[str, str]] = field(default_factory=set)
+    broken_topic_refs: set[str] = field(default_factory=set)
+    orphans: dict[str, list[_QuoteJob]] = field(default_factory=dict)
+    # source id -> ((shown path of the text, its digest), *the outcomes in it)
+    anchored: dict[
+        str,
+        tuple[tuple[str, bytes], dict[tuple[str, str], int], list[tuple[str, int, Problem]], list[Problem]],
+    ] = field(default_factory=dict)
+    dirty: bool = True  # not yet saved as it is
+    lost: set[str] = field(default_factory=set)  # claim ids another file took first (this check)
+    _quotes: dict[str, list[tuple[str, int, int, str]]] | None = None
+
+    def quotes_of(self, source_id: str) -> list[tuple[str, int, int, str]]:
+        """(claim id, claim index, position index, quote) of every quote of
+        ``source_id`` in this file."""
+        if self._quotes is None:
+            self._quotes = {}
+            for index, claim in self.items.get("claims", ()):
+                for p_index, position in enumerate(claim.positions):
+                    entry = (claim.id, index, p_index, position.quote)
+                    self._quotes.setdefault(position.source, []).append(entry)
+        return self._quotes.get(source_id, [])
+
+
+class _Text:
+    """A source text whose quotes are to be found: its key, and the text on demand."""
+
+    def __init__(self, key: tuple[str, bytes], loader: Callable[[], str | None], raw: str | None) -> None:
+        self.key = key
+        self._loader = loader
+        self._text: SourceText | None = SourceText(raw) if raw is not None else None
+        self.failed = False
+
+    def load(self) -> SourceText | None:
+        if self._text is None and not self.failed:
+            raw = self._loader()
+            self.failed = raw is None
+            self._text = SourceText(raw) if raw is not None else None
+        return self._text
+
+
 @dataclass
 class _Checker:
     path: Path
     cwd: Path
-    read_bytes: ReadBytes = Path.read_bytes
+    memo: Memo = field(default_factory=Memo)
     problems: list[Problem] = field(default_factory=list)
     # Where each item came from: (kind, id) -> (file, loc of the item).
     origins: dict[tuple[str, str], tuple[_File, Loc]] = field(default_factory=dict)
@@ -97,6 +225,7 @@ class _Checker:
     broken_topic_refs: set[str] = field(default_factory=set)
     # Quotes of claims that failed validation, by source id: checked all the same.
     orphan_quotes: dict[str, list[_QuoteJob]] = field(default_factory=dict)
+    units: list[_Unit] = field(default_factory=list)
 
     def run(self, *, anchor_quotes: bool) -> CheckResult:
         files = store_files(self.path)
@@ -113,14 +242,20 @@ class _Checker:
                 )
             )
         for path in files:
-            read = self.read_file(path, root)
-            if read is not None:
-                self.collect(read, store)
+            unit = self.file_unit(path, root)
+            if unit is not None:
+                self.units.append(unit)
+                self.merge(unit, store)
         self.check_references(store)
         self.check_based_on(store)
         self.check_dates(store)
         self.read_texts(store, anchor_quotes=anchor_quotes)
+        for unit in self.units:
+            unit._quotes = None  # only needed while anchoring
         self.problems.sort(key=_problem_order)
+        for unit in self.units:
+            if unit.dirty:
+                self.memo.save_unit(unit)
         return CheckResult(store, self.problems)
 
     def shown(self, path: Path) -> Path:
@@ -128,8 +263,11 @@ class _Checker:
 
     # -- reading and validating files ------------------------------------------------
 
-    def read_file(self, path: Path, root: Path) -> _File | None:
+    def file_unit(self, path: Path, root: Path) -> _Unit | None:
+        """The results of one YAML file alone: from the cache if its content is
+        unchanged, else read, parsed and validated now."""
         shown = self.shown(path)
+        self.memo.probe(path)
         try:
             real = path.resolve()
         except (OSError, RuntimeError):  # a loop of symbolic links
@@ -154,11 +292,50 @@ class _Checker:
                 )
             )
             return None
-        text = _read_text(path, shown, self.problems, self.read_bytes)
-        if text is None:
+        digest = self.memo.known_digest(path)
+        if digest is not None:
+            unit = self.memo.load_unit(path, shown, digest)
+            if unit is not None:
+                return unit
+        raw = _read_raw(path, shown, self.problems)
+        if raw is None:
             return None
-        file = _File(path, shown, text)
-        data = read_fast(text)
+        digest = content_digest(raw)
+        self.memo.read(path, digest)
+        unit = self.memo.load_unit(path, shown, digest)
+        if unit is not None:
+            return unit
+        # A checker of its own collects this file's problems apart from the store's.
+        own = _Checker(self.path, self.cwd)
+        unit = _Unit(_File(path, shown, None), digest)
+        text = _decode(raw, shown, own.problems)
+        if text is not None:
+            unit.file.text, text = text, None
+            items = own.validate(own.parse(unit.file, raw.removeprefix(b"\xef\xbb\xbf")))
+            unit.items = items or {}
+            if not own.problems and unit.file.fast:
+                unit.file.text = None  # a valid file's text is read again only to place a problem
+        unit.problems = own.problems
+        unit.broken, unit.broken_topic_refs = own.broken, own.broken_topic_refs
+        unit.orphans = own.orphan_quotes
+        return unit
+
+    def parse(self, file: _File, raw: bytes | None = None) -> _File | None:
+        """The file with its data read, or None if it is not YAML (problems reported).
+
+        With ``raw`` (the text's UTF-8 bytes), yaml_rs reads the bytes and the
+        text is dropped first: a large store's text is not held three times
+        over (as str, as the UTF-8 copy a str read makes, and as bytes).
+        """
+        text = file.text or ""
+        shown = file.shown
+        if raw is not None and trusted_fast(text):
+            file.text = text = None  # type: ignore[assignment]  # read again to place a problem
+            data = read_fast_bytes(raw)
+            if data is None:
+                text = file.content()
+        else:
+            data = read_fast(text)
         file.fast = data is not None
         if data is None:
             try:
@@ -171,7 +348,10 @@ class _Checker:
         file.data = data
         return file
 
-    def collect(self, file: _File, store: Store) -> None:
+    def validate(self, file: _File | None) -> dict[str, list[tuple[int, Any]]] | None:
+        """The file's items, typed, each with its index (problems reported)."""
+        if file is None:
+            return None
         data = file.data
         if data is None:
             self.problems.append(
@@ -182,37 +362,51 @@ class _Checker:
                     warning=True,
                 )
             )
-            return
+            return None
         if not isinstance(data, dict):
             self.problems.append(file.problem((), _top_level_message(data), code="top-level-not-mapping"))
-            return
+            return None
         file.data = None  # the raw data is not kept past its validation
+        from pydantic import ValidationError
+
         try:
-            items = _validate_whole(data)
+            items = _validate_whole(data, consume=file.fast)
         except ValidationError:
             if file.fast:
                 # Problems are always found in what the reference reader reads, so
                 # that they are the same, and placed, whichever reader ran first.
                 try:
-                    result = read_events(file.text)
+                    result = read_events(file.content())
                 except YamlProblem as problem:
                     self.problems.append(_yaml_problem(file.shown, problem))
-                    return
+                    return None
                 data, file.marks, file.fast = result.data, result.marks, False
                 self.problems.extend(_yaml_problem(file.shown, d) for d in result.duplicates)
                 if not isinstance(data, dict):
                     self.problems.append(
                         file.problem((), _top_level_message(data), code="top-level-not-mapping")
                     )
-                    return
+                    return None
             items = self.validate_items(file, data)
-        for section, entries in items.items():
+        return items
+
+    def merge(self, unit: _Unit, store: Store) -> None:
+        """Add one file's results to the store; report ids defined twice."""
+        self.problems.extend(unit.problems)
+        self.broken |= unit.broken
+        self.broken_topic_refs |= unit.broken_topic_refs
+        for source_id, jobs in unit.orphans.items():
+            self.orphan_quotes.setdefault(source_id, []).extend(jobs)
+        file = unit.file
+        for section, entries in unit.items.items():
             table: dict[str, Any] = getattr(store, section)
             kind = _KINDS[section]
             for index, item in entries:
                 loc: Loc = (section, index)
                 if item.id in table:
                     first_file, first_loc = self.origins[(kind, item.id)]
+                    if kind == "claim" and first_file is not file:
+                        unit.lost.add(item.id)
                     first_line = first_file.locate((*first_loc, "id"))[0]
                     where = f"{first_file.shown}:{first_line}" if first_line else str(first_file.shown)
                     self.problems.append(
@@ -234,6 +428,10 @@ class _Checker:
 
     def validate_items(self, file: _File, data: dict[str, Any]) -> dict[str, list[tuple[int, Any]]]:
         """Validate item by item, so one bad item does not hide the others."""
+        from pydantic import ValidationError
+
+        from .schema import ITEMS, STORE_FILE
+
         items: dict[str, list[tuple[int, Any]]] = {section: [] for section in _KINDS}
         top = {key: value for key, value in data.items() if key not in _KINDS}
         top.update({section: [] for section in _KINDS if section in data})
@@ -430,20 +628,10 @@ class _Checker:
         """Read every source text and find each of its quotes in it.
 
         One source at a time: its normalized text and word index are dropped
-        before the next one is read, so memory does not grow with the corpus.
+        before the next one is read, so memory does not grow with the corpus. A
+        file whose quotes of this text are known from the cache (same file, same
+        text) is not anchored again, and a text no file needs is not read at all.
         """
-        quoted: dict[str, list[_QuoteJob]] = {source_id: [] for source_id in store.sources}
-        if anchor_quotes:
-            for claim in store.claims.values():
-                file, loc = self.origins[("claim", claim.id)]
-                for index, position in enumerate(claim.positions):
-                    if position.source in quoted:
-                        quote_loc = (*loc, "positions", index, "quote")
-                        job = _QuoteJob(file, quote_loc, position.quote, (claim.id, position.source))
-                        quoted[position.source].append(job)
-            for source_id, jobs in self.orphan_quotes.items():
-                if source_id in quoted:
-                    quoted[source_id].extend(jobs)
         for source_id, path in store.source_paths.items():
             file, loc = self.origins[("source", source_id)]
             if path is None:
@@ -458,24 +646,81 @@ class _Checker:
                     )
                 )
                 continue
-            raw = self.read_source_text(store, source_id, path, file, (*loc, "file"))
-            if raw is not None:
-                self.anchor_quotes(store, source_id, SourceText(raw), quoted[source_id])
+            text = self.open_text(store, source_id, path, file, (*loc, "file"))
+            if text is not None and anchor_quotes:
+                self.anchor_source(store, source_id, text)
 
-    def anchor_quotes(self, store: Store, source_id: str, text: SourceText, jobs: list[_QuoteJob]) -> None:
-        for job in jobs:
-            line = text.find(job.quote)
+    def anchor_source(self, store: Store, source_id: str, text: _Text) -> None:
+        """Every quote of one source, file by file: the kept claims' quotes in
+        store order, then those of claims left out."""
+        left_out: list[Problem] = []
+        for unit in self.units:
+            done = unit.anchored.get(source_id)
+            if done is None or done[0] != text.key:
+                outcomes = self.anchor_unit(unit, store, source_id, text)
+                if outcomes is None:
+                    return  # the text changed while we read it and is no longer usable
+                done = (text.key, *outcomes)
+                unit.anchored[source_id] = done
+                unit.dirty = True
+            _, lines, problems, orphans = done
+            if unit.lost:  # claims whose ids another file took first are left out
+                lines = {key: line for key, line in lines.items() if key[0] not in unit.lost}
+            store.anchors.update(lines)
+            for claim_id, index, problem in problems:
+                if self.origins.get(("claim", claim_id)) == (unit.file, ("claims", index)):
+                    self.problems.append(problem)
+            left_out.extend(orphans)
+        self.problems.extend(left_out)
+
+    def anchor_unit(self, unit: _Unit, store: Store, source_id: str, text: _Text) -> _Outcomes | None:
+        """The outcomes of one file's quotes of one source (None if the text
+        cannot be read after all). A quote the previous version of the file
+        found in the same text is not looked for again."""
+        found_before = _found_before(self.memo.previous_unit(unit), source_id, text.key)
+        lines: dict[tuple[str, str], int] = {}
+        problems: list[tuple[str, int, Problem]] = []
+        first_index: dict[str, int] = {}
+        for claim_id, index, p_index, quote in unit.quotes_of(source_id):
+            if first_index.setdefault(claim_id, index) != index:
+                continue  # a second claim of this id in the file: left out
+            line = found_before.get(quote)
             if line is None:
-                message = self.missing_quote(job.quote, source_id, store, text)
+                source_text = text.load()
+                if source_text is None:
+                    return None
+                line = source_text.find(quote)
+            if line is None:
+                message = self.missing_quote(quote, source_id, store, text.load())  # type: ignore[arg-type]
+                loc: Loc = ("claims", index, "positions", p_index, "quote")
+                problems.append(
+                    (
+                        claim_id,
+                        index,
+                        unit.file.problem(
+                            loc, message, code="quote-not-found", claim=claim_id, source=source_id
+                        ),
+                    )
+                )
+            else:
+                lines[(claim_id, source_id)] = line
+        left_out: list[Problem] = []
+        for job in unit.orphans.get(source_id, ()):
+            source_text = text.load()
+            if source_text is None:
+                return None
+            if source_text.find(job.quote) is None:
+                message = self.missing_quote(job.quote, source_id, store, source_text)
                 claim = job.anchor[0] if job.anchor is not None else None
-                self.problems.append(
+                left_out.append(
                     job.file.problem(job.loc, message, code="quote-not-found", claim=claim, source=source_id)
                 )
-            elif job.anchor is not None:
-                store.anchors[job.anchor] = line
+        return lines, problems, left_out
 
-    def read_source_text(self, store: Store, source_id: str, path: Path, file: _File, loc: Loc) -> str | None:
+    def open_text(self, store: Store, source_id: str, path: Path, file: _File, loc: Loc) -> _Text | None:
+        """The source's text, if it can be used (else its problem is reported)."""
         shown = self.shown(path)
+        self.memo.probe(path)
         try:
             real = path.resolve()
             exists, regular = real.exists(), real.is_file()
@@ -543,15 +788,33 @@ class _Checker:
                 )
             )
             return None
-        errors: list[Problem] = []
-        text = _read_text(real, shown, errors, self.read_bytes)
-        for found in errors:
-            self.problems.append(
-                file.problem(
-                    loc, f"source {source_id!r}: {found.format()}", code=found.code, source=source_id
+
+        def read() -> tuple[bytes, str] | None:
+            errors: list[Problem] = []
+            raw = _read_raw(real, shown, errors)
+            text = _decode(raw, shown, errors) if raw is not None else None
+            for found in errors:
+                self.problems.append(
+                    file.problem(
+                        loc, f"source {source_id!r}: {found.format()}", code=found.code, source=source_id
+                    )
                 )
-            )
-        return text
+            return (raw, text) if raw is not None and text is not None else None
+
+        digest = self.memo.known_digest(path)
+        if digest is not None:
+
+            def reread() -> str | None:
+                got = read()
+                return got[1] if got is not None and content_digest(got[0]) == digest else None
+
+            return _Text((str(shown), digest), reread, None)
+        got = read()
+        if got is None:
+            return None
+        digest = content_digest(got[0])
+        self.memo.read(path, digest)
+        return _Text((str(shown), digest), lambda: None, got[1])
 
     def missing_quote(self, quote: str, source_id: str, store: Store, text: SourceText) -> str:
         path = store.source_paths[source_id]
@@ -571,14 +834,15 @@ def check_store(
     *,
     cwd: Path | None = None,
     anchor_quotes: bool = True,
-    read_bytes: ReadBytes = Path.read_bytes,
+    memo: Memo | None = None,
 ) -> CheckResult:
     """Every problem of the store at ``path``, and the store as far as it is valid.
 
-    ``read_bytes`` reads every file the check uses (the cache records what it read).
+    ``memo`` is the cache's view of the check: what it already knows, and a record
+    of every path the check looks at (see ``Memo``).
     """
     with _collector_paused():
-        return _Checker(path, cwd or Path.cwd(), read_bytes).run(anchor_quotes=anchor_quotes)
+        return _Checker(path, cwd or Path.cwd(), memo or Memo()).run(anchor_quotes=anchor_quotes)
 
 
 def load_store(path: Path, *, cwd: Path | None = None) -> tuple[Store, list[Problem]]:
@@ -747,12 +1011,17 @@ def _collector_paused() -> Iterator[None]:
 _CHUNK = 1000
 
 
-def _validate_whole(data: dict[str, Any]) -> dict[str, list[tuple[int, Any]]]:
+def _validate_whole(data: dict[str, Any], *, consume: bool = False) -> dict[str, list[tuple[int, Any]]]:
     """A valid file's items, typed; raises ValidationError at the first problem.
 
     Claims are validated a thousand at a time, so that only one chunk of
     validated dicts exists at once next to the raw data and the typed claims.
+    With ``consume``, each chunk of raw claims is dropped once validated (the
+    caller reads the file again if validation fails): at 20,000 claims the raw
+    and the typed claims then never all exist at once (about 40 MB less).
     """
+    from .schema import CLAIMS, STORE_FILE
+
     claims = data.get("claims")
     parsed: dict[str, Any] = dict(
         STORE_FILE.validate_python({**data, "claims": []} if isinstance(claims, list) else data)
@@ -765,6 +1034,8 @@ def _validate_whole(data: dict[str, Any]) -> dict[str, list[tuple[int, Any]]]:
         for start in range(0, len(claims), _CHUNK):
             chunk: list[Any] = CLAIMS.validate_python(claims[start : start + _CHUNK])
             built.extend(enumerate(map(_claim, chunk), start))
+            if consume:
+                claims[start : start + _CHUNK] = [None] * len(chunk)
     return items
 
 
@@ -860,6 +1131,13 @@ def _refused_text_file(path: Path, real: Path, store: Store) -> str | None:
 
 
 def _read_text(path: Path, shown: Path, problems: list[Problem], read_bytes: ReadBytes) -> str | None:
+    raw = _read_raw(path, shown, problems, read_bytes)
+    return _decode(raw, shown, problems) if raw is not None else None
+
+
+def _read_raw(
+    path: Path, shown: Path, problems: list[Problem], read_bytes: ReadBytes = Path.read_bytes
+) -> bytes | None:
     try:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
@@ -873,7 +1151,7 @@ def _read_text(path: Path, shown: Path, problems: list[Problem], read_bytes: Rea
                 )
             )
             return None
-        raw = read_bytes(path)
+        return read_bytes(path)
     except OSError as error:
         problems.append(
             Problem(
@@ -881,6 +1159,9 @@ def _read_text(path: Path, shown: Path, problems: list[Problem], read_bytes: Rea
             )
         )
         return None
+
+
+def _decode(raw: bytes, shown: Path, problems: list[Problem]) -> str | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -956,6 +1237,8 @@ def describe_error(detail: Mapping[str, Any], loc: Loc) -> tuple[str, bool]:
         field_name = f"'{name}'"
     if kind == "missing":
         return f"{item} has no {field_name}, which is required", False
+    from .schema import FIELDS
+
     if kind == "invalid_key":
         allowed = FIELDS.get(_item_kind(loc), [])
         return (

@@ -14,6 +14,28 @@ from typing import Any
 from .problems import OutputError
 
 
+def json_lines(items: list[Any]) -> bytes:
+    """A JSON array in UTF-8, one item a line, as compact JSON.
+
+    orjson writes the 8,039 contested claims of a 20,000-claim store (11 MB) in
+    0.04-0.08 s, against 0.17-0.32 s for the standard library's C encoder (same
+    run, a loaded machine). A string orjson refuses (a lone surrogate) falls
+    back to the standard encoder, which escapes it.
+    """
+    if not items:
+        return b"[]\n"
+    try:
+        import orjson
+
+        return b"[\n" + b",\n".join(map(orjson.dumps, items)) + b"\n]\n"
+    except (ImportError, TypeError):  # orjson.JSONEncodeError is a TypeError
+        import json
+
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        text = "[\n" + ",\n".join(map(dumps, items)) + "\n]\n"
+        return text.encode("utf-8", "backslashreplace")
+
+
 def write_atomically(path: Path, content: str, protected: Iterable[Path]) -> None:
     """Write ``content`` to ``path`` through a temporary file renamed into place.
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, count, repeat
+from operator import add
 
 _EQUIVALENTS = {
     **dict.fromkeys("‘’‚‛′‹›`´", "'"),
     **dict.fromkeys("“”„‟″«»", '"'),
     **dict.fromkeys("‐‑‒–—―−⁃﹘﹣－", "-"),
 }
-_TYPOGRAPHIC = re.compile("[" + re.escape("".join(_EQUIVALENTS)) + "]")
 # A hyphen that ends a line right after a letter: either a word broken across
 # lines ("peace-\nkeepers") or a compound that happens to wrap ("Nagorno-\nKarabakh").
 _ELLIPSIS = re.compile(r"\.\.\.|…")
@@ -29,7 +29,13 @@ def plain_marks(text: str) -> str:
     """Straight quotation marks and hyphens for typographic ones."""
     if text.isascii() and "`" not in text:
         return text
-    return _TYPOGRAPHIC.sub(lambda match: _EQUIVALENTS[match.group()], text)
+    # One C-speed scan per kind of mark, a replace for those present: 1.6x faster
+    # on quotes and 6x on texts than a regex with a callback per match, and
+    # str.translate with a table was slower still (measured).
+    for mark, plain in _EQUIVALENTS.items():
+        if mark in text:
+            text = text.replace(mark, plain)
+    return text
 
 
 def normalize(text: str) -> str:
@@ -70,6 +76,7 @@ class SourceText:
         self._marked: tuple[str, list[int]] | None = None
         self._lookups = 0
         self._word_index: dict[str, int] | None = None
+        self._word_offsets: dict[str, list[int]] | None = None  # for the closest passage
 
     def find(self, quote: str) -> int | None:
         """The 1-based line where the quote starts, or None if it is not in the text."""
@@ -111,9 +118,12 @@ class SourceText:
         if self._lookups < _INDEX_AFTER or len(segment) < _KEY:
             return None
         if self._word_index is None:
+            # Built at C speed (map, zip, accumulate): a Python loop over every
+            # word of every text cost a fifth of the anchoring.
             flat = self._readings[0][0]
-            starts = [0, *accumulate(len(word) + 1 for word in flat.split(" "))]
-            self._word_index = {flat[i : i + _KEY]: i for i in reversed(starts)}
+            starts = list(map(add, accumulate(map(len, flat.split(" ")), initial=0), count()))
+            keys = map(flat.__getitem__, map(slice, starts, map(add, starts, repeat(_KEY))))
+            self._word_index = dict(zip(reversed(list(keys)), reversed(starts), strict=True))
         offset = self._word_index.get(segment[:_KEY])
         if offset is None or not self._readings[0][0].startswith(segment, offset):
             return None
@@ -137,9 +147,14 @@ class SourceText:
         return bisect.bisect_right(line_starts, first)
 
     def closest(self, quote: str) -> Passage | None:
-        """The passage most like the quote's first missing segment (for a hint)."""
-        from rapidfuzz import fuzz
+        """The passage most like the quote's first missing segment (for a hint).
 
+        Bounded in time whatever the lengths: a short segment is aligned with
+        the whole of a short text, else with a few windows of the text where its
+        rarer words occur; a long segment is compared piece by piece along the
+        passage where it starts, and the passage shown is where the first piece
+        differs (see ``_CLOSEST_TEXT`` and ``_PIECE``).
+        """
         flat, line_starts = self._readings[0]
         segments = quote_segments(quote)
         if not segments or not flat:
@@ -149,13 +164,110 @@ class SourceText:
             if flat.find(segment) < 0:
                 target = segment
                 break
-        alignment = fuzz.partial_ratio_alignment(target, flat)
-        if alignment is None:
+        long = len(target) > _PIECE * 2
+        found = self._closest_long(target) if long else self._closest_short(target)
+        if found is None:
             return None
-        start, end = alignment.dest_start, alignment.dest_end
+        start, end, score = found
         start, end = _widen_to_words(flat, start, end)
         line = bisect.bisect_right(line_starts, start)
-        return Passage(flat[start:end], line, round(alignment.score, 1))
+        # Never "100% similar": the segment is not in the text.
+        return Passage(flat[start:end], line, min(round(score, 1), 99.0))
+
+    def _closest_short(self, target: str) -> tuple[int, int, float] | None:
+        """(start, end, score) of the best alignment of a short segment."""
+        from rapidfuzz import fuzz
+
+        flat = self._readings[0][0]
+        if len(flat) <= _CLOSEST_TEXT:
+            windows = [(0, len(flat))]
+        else:
+            margin = len(target) // 2 + 32
+            windows = [(max(0, at - margin), at + len(target) + margin) for at in self._likely_starts(target)]
+        best: tuple[int, int, float] | None = None
+        for low, high in windows:
+            alignment = fuzz.partial_ratio_alignment(target, flat[low:high])
+            if alignment is not None and (best is None or alignment.score > best[2]):
+                best = (low + alignment.dest_start, low + alignment.dest_end, alignment.score)
+        return best
+
+    def _closest_long(self, target: str) -> tuple[int, int, float] | None:
+        """(start, end, score) for a long segment: where it most likely starts,
+        then piece by piece along the text from there (each piece found exactly
+        near where it is expected, or aligned within a small window). The score
+        is the pieces' mean; the passage is the first piece that differs."""
+        from rapidfuzz import fuzz
+
+        flat = self._readings[0][0]
+        starts = self._likely_starts(target[: _PIECE * 8])
+        if not starts:
+            return None
+        expected = starts[0]
+        total = 0.0
+        first_miss: tuple[int, int, float] | None = None
+        for offset in range(0, len(target), _PIECE):
+            piece = target[offset : offset + _PIECE]
+            low, high = max(0, expected - _PIECE), expected + len(piece) + _PIECE
+            at = flat.find(piece, low, high)
+            if at >= 0:
+                total += 100.0 * len(piece)
+                expected = at + len(piece)
+                continue
+            alignment = fuzz.partial_ratio_alignment(piece, flat[low:high])
+            if alignment is None:
+                expected += len(piece)
+                continue
+            total += alignment.score * len(piece)
+            if first_miss is None:
+                # Show the text around the first character that differs.
+                same = _common_prefix(piece, flat[expected : expected + len(piece)])
+                show = max(0, expected + same - 60)
+                first_miss = (show, show + 240, alignment.score)
+            expected = low + alignment.dest_end
+        if first_miss is None:
+            return None
+        return first_miss[0], first_miss[1], total / len(target)
+
+    def _likely_starts(self, target: str) -> list[int]:
+        """Up to three offsets of the text where the segment most likely starts:
+        voted for by the occurrences of its rarer words."""
+        flat = self._readings[0][0]
+        if self._word_offsets is None:
+            index: dict[str, list[int]] = {}
+            at = 0
+            for word in flat.split(" "):
+                index.setdefault(word, []).append(at)
+                at += len(word) + 1
+            self._word_offsets = index
+        words: list[tuple[int, int, list[int]]] = []  # (occurrences, offset in target, offsets in text)
+        at = 0
+        for word in target.split(" "):
+            found = self._word_offsets.get(word)
+            if found is not None:
+                words.append((len(found), at, found))
+            at += len(word) + 1
+        # The rare words, or failing those the least common few.
+        words.sort(key=lambda entry: entry[0])
+        chosen = [entry for entry in words if entry[0] <= _RARE] or words[:_FEW]
+        votes: dict[int, int] = {}
+        for _count, offset, found in chosen[: _FEW * 4]:
+            for where in found[: _RARE * 20]:
+                bucket = (where - offset) // _BUCKET
+                votes[bucket] = votes.get(bucket, 0) + 1
+        best = sorted(votes, key=lambda bucket: (-votes[bucket], bucket))[:3]
+        return [max(0, bucket * _BUCKET) for bucket in best]
+
+
+# The closest passage: a text up to this long is searched whole for a short
+# segment (a 500-character quote in 20,000 characters: ~10 ms); beyond it, only
+# windows where the segment's rarer words (at most _RARE occurrences) vote for a
+# start, in buckets of _BUCKET characters. A segment longer than 2 * _PIECE is
+# compared in pieces of _PIECE characters.
+_CLOSEST_TEXT = 20_000
+_RARE = 50
+_FEW = 6
+_BUCKET = 64
+_PIECE = 256
 
 
 # After this many quotes of one source, index its words: cheaper than scanning.
@@ -203,6 +315,14 @@ def _flatten(text: str, *, hyphen: str) -> tuple[str, list[int], bool]:
         parts.append(joined)
         length += len(joined)
     return "".join(parts), line_starts, breaks
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix of two strings."""
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
