@@ -18,7 +18,7 @@ def test_every_command_and_option_has_help_text() -> None:
     group = get_command(app)
     assert group.help
     commands = group.commands  # type: ignore[attr-defined]
-    assert len(commands) == 7
+    assert len(commands) == 10  # with init, locate and suggest
     for name, command in commands.items():
         assert command.help, f"command {name} has no help"
         for param in command.params:

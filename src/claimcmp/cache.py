@@ -26,6 +26,7 @@ from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
+from .checks_similarity import DEFAULT_THRESHOLD
 from .models import CheckResult, Claim, Position, Source, Store, Topic
 from .problems import Problem
 from .storepath import store_files
@@ -89,12 +90,15 @@ def _texts_unchanged(texts: list[tuple[str, bytes]]) -> bool:
     return True
 
 
-def cached_check(path: Path, *, cwd: Path, env: Mapping[str, str]) -> CheckResult:
+def cached_check(
+    path: Path, *, cwd: Path, env: Mapping[str, str], near_duplicate: float = DEFAULT_THRESHOLD
+) -> CheckResult:
     """``check_store``, from the cache when nothing it depends on has changed."""
     folder = cache_dir(env)
     key = hashlib.blake2b(_FORMAT, digest_size=20)
     key.update(_code_stamp())
     key.update(str(cwd.resolve()).encode() + b"\0" + str(path.resolve()).encode() + b"\0")
+    key.update(f"near-duplicate:{near_duplicate!r}\0".encode())
     try:
         yaml_digests = [(file, _digest(file.read_bytes())) for file in store_files(path)]
     except OSError:
@@ -102,7 +106,7 @@ def cached_check(path: Path, *, cwd: Path, env: Mapping[str, str]) -> CheckResul
     if yaml_digests is None:
         from .loading import check_store
 
-        return check_store(path, cwd=cwd)
+        return check_store(path, cwd=cwd, near_duplicate=near_duplicate)
     for file, digest in yaml_digests:
         key.update(str(file).encode() + b"\0" + digest)
     entry = folder / f"{key.hexdigest()}.marshal"
@@ -123,7 +127,7 @@ def cached_check(path: Path, *, cwd: Path, env: Mapping[str, str]) -> CheckResul
         read[str(file.resolve())] = _digest(data)
         return data
 
-    result = check_store(path, cwd=cwd, read_bytes=recording_reader)
+    result = check_store(path, cwd=cwd, read_bytes=recording_reader, near_duplicate=near_duplicate)
     if any(read.get(str(file.resolve())) != digest for file, digest in yaml_digests):
         return result  # a file changed while we read it: do not keep this result
     yaml_names = {str(file.resolve()) for file, _ in yaml_digests}

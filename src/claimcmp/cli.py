@@ -11,7 +11,7 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import Enum
 from functools import wraps
 from pathlib import Path
@@ -88,9 +88,15 @@ def print_problems(problems: list[Problem], *, to: Console, errors_only: bool = 
         to.print(problem_line(problem), soft_wrap=True)
 
 
-def load_checked() -> CheckResult:
+def load_checked(near_duplicate: float | None = None) -> CheckResult:
     """The checked store (from the cache when unchanged), with every problem."""
+    from .checks_similarity import threshold_from
     from .storepath import find_store
+
+    try:
+        threshold = threshold_from(os.environ, near_duplicate)
+    except ValueError as error:
+        raise ClaimcmpError(str(error)) from None
 
     try:
         cwd = Path.cwd()
@@ -100,10 +106,10 @@ def load_checked() -> CheckResult:
     if options.use_cache:
         from .cache import cached_check
 
-        return cached_check(path, cwd=cwd, env=os.environ)
+        return cached_check(path, cwd=cwd, env=os.environ, near_duplicate=threshold)
     from .loading import check_store
 
-    return check_store(path, cwd=cwd)
+    return check_store(path, cwd=cwd, near_duplicate=threshold)
 
 
 def load() -> Store:
@@ -158,15 +164,26 @@ def main_options(
 
 @app.command()
 @handles_errors
-def check() -> None:
+def check(
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too, not only on errors."),
+    near_duplicate_threshold: float | None = typer.Option(
+        None,
+        "--near-duplicate-threshold",
+        min=0,
+        max=100,
+        metavar="SCORE",
+        help="Warn of two claims whose texts score at least this (0-100, rapidfuzz token_sort_ratio). "
+        "Default: $CLAIMCMP_NEAR_DUPLICATE_THRESHOLD, else 90.",
+    ),
+) -> None:
     """Validate the store and find every quote in its source; list all problems."""
     from .analysis import summarize
     from .rendering import summary_line
 
-    result = load_checked()
+    result = load_checked(near_duplicate_threshold)
     print_problems(result.problems, to=out)
     out.print(summary_line(summarize(result.store), result.errors, result.warnings), soft_wrap=True)
-    raise typer.Exit(1 if result.errors else 0)
+    raise typer.Exit(1 if result.errors or (strict and result.warnings) else 0)
 
 
 @app.command()
@@ -292,6 +309,99 @@ def export(
     protected = [*store.files, *(p for p in store.source_paths.values() if p is not None)]
     write_atomically(output, text, protected)
     err.print(f"wrote {output}", markup=False)
+
+
+# -- curator's workbench: init, locate, suggest --
+
+
+@app.command()
+@handles_errors
+def init(folder: Path = typer.Argument(..., help="A folder with the texts in FOLDER/texts/*.txt.")) -> None:
+    """Make a new store, FOLDER/data/claims.yaml, with one source per FOLDER/texts/*.txt."""
+    from .workbench import init_store
+    from .workbench_render import init_view
+
+    store_file, new_sources = init_store(folder)
+    out.print(init_view(store_file, new_sources), soft_wrap=True)
+
+
+@app.command()
+@handles_errors
+def locate(
+    source: str = typer.Argument(..., help="The id of the source whose text to search."),
+    text: str = typer.Argument(..., help="The words to find: a quote, a claim, a paraphrase."),
+    limit: int = typer.Option(5, "--limit", "-n", min=1, help="At most this many passages."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+) -> None:
+    """The passages of a source's text that best match TEXT, with a position ready to paste."""
+    from .storepath import display
+    from .workbench import locate as find_passages
+    from .workbench_render import locate_view
+
+    store = load()
+    hits = find_passages(store, source, text, limit=limit)
+    if format is Format.json:
+        print_json([hit.as_json(with_yaml=True) for hit in hits])
+    else:
+        path = store.source_paths.get(source)
+        out.print(locate_view(hits, display(path, Path.cwd()) if path else None), soft_wrap=True)
+
+
+@app.command()
+@handles_errors
+def suggest(
+    claim: str | None = typer.Argument(None, help="A claim id."),
+    every: bool = typer.Option(
+        False, "--all", help="Every claim: the store's coverage gaps, strongest first."
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", "-n", min=1, help="Per silent source (default 3); with --all, rows (default all)."
+    ),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+) -> None:
+    """Passages of the sources silent on a claim that most likely address it."""
+    from .workbench import suggest as suggest_one
+    from .workbench import suggest_all
+    from .workbench_render import suggest_table
+
+    if every == (claim is not None):
+        raise typer.BadParameter("give a claim id or --all, not both", param_hint="CLAIM/--all")
+    store = load()
+    if every:
+        with _progress("reading the sources") as progress:
+            hits = suggest_all(store, limit=limit, progress=progress)
+    else:
+        hits = suggest_one(store, claim or "", limit=limit or 3)
+    if format is Format.json:
+        print_json([hit.as_json() for hit in hits])
+    else:
+        title = None if every else f"Passages that may address {claim} (sources silent on it)"
+        out.print(suggest_table(hits, with_claim=every, title=title))
+
+
+@contextlib.contextmanager
+def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback that shows a bar on stderr once a second has passed."""
+    import time
+
+    from rich.progress import Progress
+
+    started = time.monotonic()
+    bar: list[Progress] = []
+
+    def update(done: int, total: int) -> None:
+        if not bar and time.monotonic() - started > 1.0 and done < total:
+            bar.append(Progress(console=err, transient=True))
+            bar[0].start()
+            bar[0].add_task(description, total=total)
+        if bar:
+            bar[0].update(bar[0].task_ids[0], completed=done)
+
+    try:
+        yield update
+    finally:
+        if bar:
+            bar[0].stop()
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .checks_similarity import DEFAULT_THRESHOLD, similarity_problems
 from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
 from .problems import Problem, StoreError
 from .quotes import SourceText
@@ -84,6 +85,7 @@ class _Checker:
     broken_topic_refs: set[str] = field(default_factory=set)
     # Quotes of claims that failed validation, by source id: checked all the same.
     orphan_quotes: dict[str, list[_QuoteJob]] = field(default_factory=dict)
+    near_duplicate: float = DEFAULT_THRESHOLD  # checks_similarity's threshold
 
     def run(self, *, anchor_quotes: bool) -> CheckResult:
         files = store_files(self.path)
@@ -99,6 +101,7 @@ class _Checker:
                 self.collect(read, store)
         self.check_references(store)
         self.read_texts(store, anchor_quotes=anchor_quotes)
+        self.problems.extend(similarity_problems(store, self.origins, self.near_duplicate))
         self.problems.sort(key=_problem_order)
         return CheckResult(store, self.problems)
 
@@ -396,13 +399,15 @@ def check_store(
     cwd: Path | None = None,
     anchor_quotes: bool = True,
     read_bytes: ReadBytes = Path.read_bytes,
+    near_duplicate: float = DEFAULT_THRESHOLD,
 ) -> CheckResult:
     """Every problem of the store at ``path``, and the store as far as it is valid.
 
     ``read_bytes`` reads every file the check uses (the cache records what it read).
     """
     with _collector_paused():
-        return _Checker(path, cwd or Path.cwd(), read_bytes).run(anchor_quotes=anchor_quotes)
+        checker = _Checker(path, cwd or Path.cwd(), read_bytes, near_duplicate=near_duplicate)
+        return checker.run(anchor_quotes=anchor_quotes)
 
 
 def load_store(path: Path, *, cwd: Path | None = None) -> tuple[Store, list[Problem]]:
