@@ -27,8 +27,8 @@ NEAR_DUPLICATE = """\
         quote: "Some say the corridor was open"
 """
 
-# A claim backed by the quote beta already gives corridor-open (line 40), with
-# its white space written differently.
+# A claim backed by the quote beta already gives corridor-open (line 40),
+# folded over two lines (YAML reads it as the same string).
 REUSED = """\
   - id: road-open
     topic: incidents
@@ -37,7 +37,7 @@ REUSED = """\
       - source: beta
         stance: supports
         quote: "they kept the
-          road   open"
+          road open"
 """
 
 

@@ -111,7 +111,15 @@ def store_yaml(sources: Sequence[NewSource]) -> str:
         "topics": [],
         "claims": [],
     }
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+    class Dumper(yaml.SafeDumper):
+        """Lists indented under their key, as in the store format's examples."""
+
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)
+
+    body = yaml.dump(
+        data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )
     header = (
         "# claimcmp store, format version 1: made by 'claimcmp init'.\n"
         "# Add topics and claims; 'claimcmp locate SOURCE TEXT' finds the quotes.\n"
@@ -217,12 +225,21 @@ def quote_form(passage: str) -> str:
     return _flatten(passage, hyphen="-")[0]
 
 
+# English function words: they match anywhere and say nothing of the topic.
+_STOPWORDS = frozenset(
+    "the and for from with that this these those was were are has have had been being not but "  # noqa: SIM905
+    "its their they them than then there which who whom whose what when where while will would "
+    "can could should may might must also into onto over under about after before between "
+    "such very more most some any all each other only own same our your his her him she".split()
+)
+
+
 def _stems(text: str) -> str:
-    """What the fuzzy scorer compares: lowercase words of letters and digits, each
-    cut to its first six characters (a crude stemmer: 'prevented' and
-    'preventing' both read 'preven'), short function words left out."""
+    """What the scorers compare: lowercase words of letters and digits, each cut
+    to its first six characters (a crude stemmer: 'prevented' and 'preventing'
+    both read 'preven'); words under three letters and function words left out."""
     words = re.findall(r"\w+", plain_lower(text))
-    return " ".join(w[:6] for w in words if len(w) > 2 or w.isdigit())
+    return " ".join(w[:6] for w in words if (len(w) > 2 or w.isdigit()) and w not in _STOPWORDS)
 
 
 def plain_lower(text: str) -> str:
