@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from claimcmp.loading import check_store
-from claimcmp.workbench import position_yaml, sentences, slug_of, yaml_string
+from claimcmp.workbench import position_yaml, sentences, slug_of, suggest_all, yaml_string
 from conftest import STORE, invoke
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -352,3 +352,18 @@ renews automatically — unless one side objects.
 The peace-
 keepers did not prevent the capture of Parukh village in March 2022.
 """
+
+
+def test_suggest_all_reports_progress_source_by_source(store: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    result = check_store(store)
+    hits = suggest_all(result.store, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert len(hits) == 3
+
+
+def test_locate_in_a_source_without_a_file(runner: CliRunner, make_store: Callable[..., Path]) -> None:
+    make_store("version: 1\nsources:\n  - {id: alpha, title: No text}\n")
+    code, output = invoke(runner, "locate", "alpha", "anything")
+    assert code == 1
+    assert "source 'alpha' has no 'file'" in output

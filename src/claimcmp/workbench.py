@@ -87,10 +87,10 @@ def _title_of(path: Path) -> str:
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
+        row = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         raise InitError(
-            f"{path}:{line}:{column}: not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded; "
+            f"{path}:{row}:{column}: not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded; "
             "save the file as UTF-8 (e.g. iconv -f cp1252 -t utf-8)"
         ) from None
     for line in text.splitlines():
