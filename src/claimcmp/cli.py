@@ -381,7 +381,7 @@ def suggest(
 
 @contextlib.contextmanager
 def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress callback that shows a bar on stderr once a second has passed."""
+    """A progress callback that shows a bar on stderr (a terminal) once a second has passed."""
     import time
 
     from rich.progress import Progress
@@ -390,7 +390,7 @@ def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
     bar: list[Progress] = []
 
     def update(done: int, total: int) -> None:
-        if not bar and time.monotonic() - started > 1.0 and done < total:
+        if not bar and err.is_terminal and time.monotonic() - started > 1.0 and done < total:
             bar.append(Progress(console=err, transient=True))
             bar[0].start()
             bar[0].add_task(description, total=total)

@@ -22,7 +22,9 @@ def _one_line(passage: str) -> str:
 
 def _cut(passage: str) -> str:
     line = _one_line(passage)
-    return line if len(line) <= SHOWN_CHARS else line[: SHOWN_CHARS - 1].rstrip() + "…"
+    if len(line) <= SHOWN_CHARS:
+        return line
+    return line[: SHOWN_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
 
 
 def locate_view(hits: Sequence[Hit], shown_file: Path | None) -> RenderableType:
