@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -367,3 +368,45 @@ def test_locate_in_a_source_without_a_file(runner: CliRunner, make_store: Callab
     code, output = invoke(runner, "locate", "alpha", "anything")
     assert code == 1
     assert "source 'alpha' has no 'file'" in output
+
+
+# -- tables against golden files (UPDATE_GOLDEN=1 rewrites them; read the diff) -----------
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _golden(name: str, actual: str) -> str:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    return path.read_text(encoding="utf-8")
+
+
+def test_workbench_tables_match_golden_files(runner: CliRunner, make_store: Callable[..., Path]) -> None:
+    make_store(STORE, {"alpha.txt": ALPHA_TEXT, "beta.txt": PLANTED_BETA, "gamma.txt": GAMMA_TEXT})
+    outputs = []
+    for args in (
+        ("locate", "beta", "the mandate is renewed automatically every five years", "--limit", "2"),
+        ("suggest", "five-year-term"),
+        ("suggest", "--all"),
+    ):
+        code, output = invoke(runner, *args)
+        assert code == 0, output
+        outputs.append("$ claimcmp " + " ".join(args) + "\n" + output)
+    text = "\n".join(outputs)
+    assert text == _golden("workbench.txt", text)
+
+
+def test_init_refuses_a_text_linked_from_outside(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "elsewhere.txt").write_text("Secret\n", encoding="utf-8")
+    folder = _texts(tmp_path / "mine", {"a.txt": "A\n"})
+    (folder / "texts" / "b.txt").symlink_to(tmp_path / "elsewhere.txt")
+    (folder / "texts" / "c.txt").mkdir()
+    code, output = invoke(runner, "init", str(folder))
+    assert code == 1
+    assert "b.txt links to a file outside" in output
+    (folder / "texts" / "b.txt").unlink()
+    code, output = invoke(runner, "init", str(folder))
+    assert code == 1
+    assert "c.txt: not a regular file" in output
+    assert not (folder / "data").exists()

@@ -78,6 +78,10 @@ def plan_store(folder: Path) -> tuple[Path, list[NewSource]]:
         by_id[slug] = path
         if not path.is_file():
             raise InitError(f"{path}: not a regular file")
+        root = folder.resolve()
+        if root not in path.resolve().parents:
+            # check refuses a text outside the store's root (store-format.md).
+            raise InitError(f"{path} links to a file outside {folder}; copy the text in instead")
         sources.append(NewSource(slug, _title_of(path), f"../texts/{path.name}"))
     return store_file, sources
 
