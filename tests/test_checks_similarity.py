@@ -118,3 +118,9 @@ def test_near_duplicate_pairs_by_hand() -> None:
 def test_the_bundled_store_has_no_near_duplicates(threshold: float) -> None:
     store = check_store(ROOT / "data" / "claims.yaml", cwd=ROOT).store
     assert near_duplicate_pairs([c.text for c in store.claims.values()], threshold) == []
+
+
+def test_a_text_with_a_repeated_rare_word_is_no_duplicate_of_itself() -> None:
+    texts = ["Zorya met Zorya at Quilp.", "Something else entirely was said."]
+    assert near_duplicate_pairs(texts, 90) == []
+    assert near_duplicate_pairs([*texts, "Zorya met Zorya at Quilp!"], 90) == [(0, 2, 100.0)]

@@ -65,7 +65,9 @@ def near_duplicate_pairs(texts: list[str], threshold: float) -> list[tuple[int, 
     by_rarity = sorted(frequency, key=lambda w: (frequency[w], -len(w), w))
     rank = dict(zip(by_rarity, range(len(by_rarity)), strict=True)).__getitem__
     n = len(by_rarity)
-    rarest = [sorted(set(map(rank, claim_words)))[:RARE_WORDS] for claim_words in words]
+    # (A word twice in one text may fill two of its three places: so it does in
+    # a near-duplicate of it too, and a set per claim would cost a quarter more.)
+    rarest = [sorted(map(rank, claim_words))[:RARE_WORDS] for claim_words in words]
     # A claim's keys: each pair of its three rarest words, as one number.
     keys = [
         (r[0] * n + r[1], r[0] * n + r[2], r[1] * n + r[2]) if len(r) == 3 else (_short_key(r, n),)
@@ -75,7 +77,7 @@ def near_duplicate_pairs(texts: list[str], threshold: float) -> list[tuple[int, 
     shared = {key for key, count in counts.items() if count > 1}
     buckets: defaultdict[int, list[int]] = defaultdict(list)
     for index in [i for i, claim_keys in enumerate(keys) if not shared.isdisjoint(claim_keys)]:
-        for key in keys[index]:
+        for key in set(keys[index]):  # a repeated word can repeat a key
             if key in shared:
                 buckets[key].append(index)
     found: dict[tuple[int, int], float] = {}
