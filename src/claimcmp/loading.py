@@ -100,8 +100,9 @@ class _Checker:
             if read is not None:
                 self.collect(read, store)
         self.check_references(store)
-        self.read_texts(store, anchor_quotes=anchor_quotes)
+        # Before the texts: its working memory is freed before their anchors fill it.
         self.problems.extend(similarity_problems(store, self.origins, self.near_duplicate))
+        self.read_texts(store, anchor_quotes=anchor_quotes)
         self.problems.sort(key=_problem_order)
         return CheckResult(store, self.problems)
 
