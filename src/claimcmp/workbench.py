@@ -10,12 +10,14 @@ docs/workbench.md.
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 import re
 import statistics
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -336,6 +338,39 @@ class SourcePassages:
         return row
 
 
+    def candidates(self, query: str, keep: int = 40) -> dict[int, float]:
+        """The scores of the ``keep`` windows that share the most word weight with
+        the query (the others share none or little, and score low): for the
+        many queries of suggest, where scoring every window of every text for
+        every claim would cost seconds."""
+        from rapidfuzz import fuzz
+
+        stems = _stems(query)
+        terms = set(stems.split())
+        shared: dict[int, float] = {}
+        for term in terms:
+            weight = self._weights.get(term)
+            if weight is not None:
+                for w in self._postings[term]:
+                    shared[w] = shared.get(w, 0.0) + weight
+        query_total = sum(self._weights.get(t, self._unseen) for t in terms) or 1.0
+        overlap = {
+            w: RECALL * weight / query_total + PRECISION * weight / self._totals[w]
+            for w, weight in shared.items()
+        }
+        if len(overlap) > keep:
+            overlap = dict(heapq.nlargest(keep, overlap.items(), key=itemgetter(1)))
+        flat = normalize(query)
+        scores = {}
+        for w, part in overlap.items():
+            window = self.windows[w]
+            if flat and flat in window.flat:
+                scores[w] = 100.0
+            else:
+                scores[w] = min(99.0, 100 * part + FUZZY * fuzz.token_set_ratio(stems, window.stems))
+        return scores
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """A passage of a source's text, and how well it matches."""
@@ -365,16 +400,17 @@ class Hit:
 
 
 def best_hits(
-    passages: SourcePassages, scores: Sequence[float], limit: int, claim: str | None = None
+    passages: SourcePassages, scores: Mapping[int, float], limit: int, claim: str | None = None
 ) -> list[Hit]:
-    """The best ``limit`` windows by score, none overlapping a better one.
+    """The best ``limit`` windows by score (window number -> score), none
+    overlapping a better one.
 
     Ties go to the shorter window (so an exact sentence beats the windows that
     merely contain it), then to the earlier one.
     """
     windows = passages.windows
     order = sorted(
-        range(len(scores)), key=lambda w: (-scores[w], windows[w].end - windows[w].start, windows[w].start)
+        scores, key=lambda w: (-scores[w], windows[w].end - windows[w].start, windows[w].start)
     )
     taken: list[tuple[int, int]] = []
     hits: list[Hit] = []
@@ -414,30 +450,24 @@ def locate(store: Store, source_id: str, text: str, *, limit: int = 5) -> list[H
     if not text.strip():
         raise ClaimcmpError("the text to locate is empty")
     passages = read_passages(store, source_id)
-    return best_hits(passages, passages.scores([text])[0], limit)
+    return best_hits(passages, dict(enumerate(passages.scores([text])[0])), limit)
 
 
 # -- suggest ------------------------------------------------------------------------------
 
 
-def _claim_scores(passages: SourcePassages, claims: Sequence[Claim]) -> list[list[float]]:
-    """Per claim, each window's score: the best over the claim's text and its
-    quotes, the text counting fully and a quote at 90% (a quote speaks for one
-    source's wording, the text for the claim)."""
-    queries: list[str] = []
-    owners: list[tuple[int, float]] = []
-    for c, claim in enumerate(claims):
-        queries.append(claim.text)
-        owners.append((c, 1.0))
+def _claim_scores(passages: SourcePassages, claims: Sequence[Claim]) -> list[dict[int, float]]:
+    """Per claim, its candidate windows' scores: the best over the claim's text
+    and its quotes, the text counting fully and a quote at 90% (a quote speaks
+    in one source's words, the text for the claim)."""
+    best: list[dict[int, float]] = []
+    for claim in claims:
+        mine = passages.candidates(claim.text)
         for position in claim.positions:
-            queries.append(position.quote)
-            owners.append((c, 0.9))
-    best = [[0.0] * len(passages.windows) for _ in claims]
-    for (c, weight), row in zip(owners, passages.scores(queries), strict=True):
-        mine = best[c]
-        for w, score in enumerate(row):
-            if score * weight > mine[w]:
-                mine[w] = score * weight
+            for w, score in passages.candidates(position.quote).items():
+                if score * 0.9 > mine.get(w, 0.0):
+                    mine[w] = score * 0.9
+        best.append(mine)
     return best
 
 
