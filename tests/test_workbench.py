@@ -244,10 +244,12 @@ def test_sentences_of_a_wrapped_text() -> None:
         "every truck for two hours.",
         "Nobody was arrested.",
     ]
-    other = "Dr. Smith met A. Jones. They talked."
+    other = "Dr. Smith met A. Jones. They talked. The U.S. envoy came, e.g. on Dec. 5. Мы ушли."
     assert [other[s.start : s.end] for s in sentences(other)] == [
         "Dr. Smith met A. Jones.",
         "They talked.",
+        "The U.S. envoy came, e.g. on Dec. 5.",
+        "Мы ушли.",
     ]
 
 

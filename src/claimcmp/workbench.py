@@ -155,12 +155,14 @@ def init_store(folder: Path) -> tuple[Path, list[NewSource]]:
 # -- passages -----------------------------------------------------------------------------
 
 # A sentence ends at . ! ? or … (with any closing quotes or brackets), before
-# white space and a character that can begin a sentence.
-_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[\d\w])")
+# white space and what can begin a sentence: a quotation mark, a bracket, a
+# digit, or a letter that is not a lowercase ASCII one ("U.S. officials" is
+# one sentence; "Мы" and "Élysée" may begin one).
+_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[\d]|\s+[^\W\d_a-z])")
 # Words a full stop follows without ending the sentence.
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st gen col lt sgt maj capt prof no vs etc e.g i.e cf fig approx ca "  # noqa: SIM905
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n".split()
 )
 MAX_WINDOW = 3  # sentences per passage
 
