@@ -46,7 +46,8 @@ import sys
 import time
 from pathlib import Path
 
-GENERATOR_VERSION = 2  # 2: claims dated 2013-2017 (were 2020-2024), no anachronisms
+GENERATOR_VERSION = 3  # 2: claims dated 2013-2017 (were 2020-2024), no anachronisms;
+# 3: no source backs two claims with the same quote
 
 WRAP = 90
 
@@ -321,6 +322,10 @@ def generate(
     n_elided = 0
     topic_counts = [0] * topics
     max_pos = max(1, min(2 * quotes_per_claim - 1, sources))
+    # A curated store does not back two claims with one source's same quote
+    # (check warns of it: reused-quote); draw again on such a collision.
+    used_quotes: list[set[str]] = [set() for _ in range(sources)]
+    plain = str.maketrans("’‘“”–—", "''\"\"--")
     for c in range(1, claims + 1):
         cid = f"c{c:06d}-{rng.choice(vocab)}-{rng.choice(vocab)}"
         ti = rng.randrange(topics)
@@ -350,6 +355,12 @@ def generate(
         lines.append("    positions:")
         for si, stance in zip(chosen, stances, strict=True):
             q = quote_from(rng, src_paras[si])
+            for _ in range(50):
+                key = " ".join(q.translate(plain).split())
+                if key not in used_quotes[si]:
+                    break
+                q = quote_from(rng, src_paras[si])
+            used_quotes[si].add(key)
             if "..." in q or "…" in q:
                 n_elided += 1
             lines.append(f"      - source: {src_ids[si]}")

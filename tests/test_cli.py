@@ -16,6 +16,9 @@ from conftest import invoke
 COMMANDS = {
     "check",
     "tags",
+    "init",
+    "locate",
+    "suggest",
     "sources",
     "topics",
     "list",

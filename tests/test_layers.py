@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "storepath": 1,
     # 2: the contract's rules (agreement, consensus, dates)
     "rules": 2,
+    "checks_similarity": 2,
     # 3: reading and checking a store
     "loading": 3,
     # 4: the cache; what the commands compute
@@ -37,7 +38,8 @@ LAYERS: dict[str, int] = {
     "checkreport": 4,
     "quote_spans": 4,
     # 5: the library's front door; loading two sides; the shared renderers
-    "views": 5,  # built on analysis's name checks and claim JSON
+    "views": 5,
+    "workbench": 5,  # built on analysis's name checks and claim JSON
     "api": 5,
     "diffsides": 5,
     "rendering": 5,
@@ -46,6 +48,7 @@ LAYERS: dict[str, int] = {
     # 6: renderers of one view or format, built on the shared ones
     "render_diff": 6,
     "render_views": 6,
+    "workbench_render": 6,
     "render_html": 6,
     "github": 6,
     "render_csv": 6,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .models import CheckResult, Store
-from .problems import StoreError, StoreNotFoundError
+from .problems import ClaimcmpError, StoreError, StoreNotFoundError
 from .storepath import find_store
 
 StorePath = str | os.PathLike[str]
@@ -39,6 +39,7 @@ def check(
     store: StorePath | None = None,
     *,
     cache: bool = True,
+    near_duplicate: float | None = None,
     cwd: StorePath | None = None,
     env: Mapping[str, str] | None = None,
 ) -> CheckResult:
@@ -46,17 +47,25 @@ def check(
 
     With ``cache`` (the default) an unchanged store is read back from the cache
     folder (``$CLAIMCMP_CACHE_DIR``, else ``$XDG_CACHE_HOME/claimcmp``).
+    ``near_duplicate`` is the score (0-100) from which two claims' texts are
+    warned of as near-duplicates (default: ``$CLAIMCMP_NEAR_DUPLICATE_THRESHOLD``, else 90).
     """
+    from .checks_similarity import threshold_from
+
     environment = os.environ if env is None else env
+    try:
+        threshold = threshold_from(environment, near_duplicate)
+    except ValueError as error:
+        raise ClaimcmpError(str(error)) from None
     folder = _cwd(cwd)
     path = find_store(store, environment, folder)
     if cache:
         from .cache import cached_check
 
-        return cached_check(path, cwd=folder, env=environment)
+        return cached_check(path, cwd=folder, env=environment, near_duplicate=threshold)
     from .loading import check_store
 
-    return check_store(path, cwd=folder)
+    return check_store(path, cwd=folder, near_duplicate=threshold)
 
 
 def load(

@@ -49,6 +49,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .checks_similarity import DEFAULT_THRESHOLD
 from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
 from .problems import Problem
 from .storepath import expand_home, store_files
@@ -238,13 +239,17 @@ def _write_entry(folder: Path, entry: Path, parts: Iterable[bytes], keep: int, p
 # -- the cached check ----------------------------------------------------------------------
 
 
-def cached_check(path: Path, *, cwd: Path, env: Mapping[str, str]) -> CheckResult:
+def cached_check(
+    path: Path, *, cwd: Path, env: Mapping[str, str], near_duplicate: float = DEFAULT_THRESHOLD
+) -> CheckResult:
     """``check_store``, from the cache for whatever has not changed."""
     folder = cache_dir(env)
     stamp = _code_stamp()
     here = str(cwd.resolve()).encode()
     key = hashlib.blake2b(_MAGIC + stamp, digest_size=20)
     key.update(here + b"\0" + str(path.resolve()).encode() + b"\0")
+    # The threshold decides which near-duplicate warnings a whole-store entry holds.
+    key.update(f"near-duplicate:{near_duplicate!r}\0".encode())
     entry = folder / f"{key.hexdigest()}.store"
     manifest: Any = None
     with contextlib.suppress(Exception):  # anything wrong with an entry is a miss
@@ -263,7 +268,7 @@ def cached_check(path: Path, *, cwd: Path, env: Mapping[str, str]) -> CheckResul
     memo = _memo(folder, stamp + b"\0" + here, manifest)
     if path.is_dir():
         memo.listing = [str(f) for f in store_files(path)]
-    result = check_store(path, cwd=cwd, memo=memo)
+    result = check_store(path, cwd=cwd, memo=memo, near_duplicate=near_duplicate)
     with contextlib.suppress(OSError, ValueError):
         recorded = marshal.dumps((memo.started, memo.listing, memo.states))
         # After an edit, only the manifest is kept (the next run reads the files'

@@ -11,7 +11,7 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from enum import Enum
 from functools import wraps
@@ -186,11 +186,11 @@ def print_problems(problems: list[Problem], *, to: Console, errors_only: bool = 
         to.print(problem_line(problem), soft_wrap=True)
 
 
-def load_checked() -> CheckResult:
+def load_checked(near_duplicate: float | None = None) -> CheckResult:
     """The checked store (from the cache when unchanged), with every problem."""
     from .api import check
 
-    return check(options.store, cache=options.use_cache)
+    return check(options.store, cache=options.use_cache, near_duplicate=near_duplicate)
 
 
 def load() -> Store:
@@ -288,23 +288,34 @@ def check(
             help="text; json (problems with stable codes); or github (workflow commands that annotate a PR).",
         ),
     ] = CheckFormat.text,
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too, not only on errors."),
+    near_duplicate_threshold: float | None = typer.Option(
+        None,
+        "--near-duplicate-threshold",
+        min=0,
+        max=100,
+        metavar="SCORE",
+        help="Warn of two claims whose texts score at least this (0-100, rapidfuzz token_sort_ratio). "
+        "Default: $CLAIMCMP_NEAR_DUPLICATE_THRESHOLD, else 90.",
+    ),
 ) -> None:
     """Validate the store and find every quote in its source; list all problems."""
     from .analysis import summarize
     from .rendering import summary_line
 
-    result = load_checked()
+    result = load_checked(near_duplicate_threshold)
+    failed = bool(result.errors or (strict and result.warnings))
     if format is CheckFormat.json:
         from .checkreport import check_json
 
         sys.stdout.write(json.dumps(check_json(result), ensure_ascii=False, indent=2) + "\n")
-        raise typer.Exit(1 if result.errors else 0)
+        raise typer.Exit(1 if failed else 0)
     if format is CheckFormat.github:
         print_github(result.problems)
     else:
         print_problems(result.problems, to=out)
     out.print(summary_line(summarize(result.store), result.errors, result.warnings), soft_wrap=True)
-    raise typer.Exit(1 if result.errors else 0)
+    raise typer.Exit(1 if failed else 0)
 
 
 FORMAT_HELP = "table, json or csv."
@@ -602,6 +613,99 @@ def export_sqlite(output: Path | None) -> None:
     protected = [*store.files, *(p for p in store.source_paths.values() if p is not None)]
     build_atomically(output, lambda path: build_database(store, path), protected)
     err.print(f"wrote {output}", markup=False)
+
+
+# -- curator's workbench: init, locate, suggest --
+
+
+@app.command()
+@handles_errors
+def init(folder: Path = typer.Argument(..., help="A folder with the texts in FOLDER/texts/*.txt.")) -> None:
+    """Make a new store, FOLDER/data/claims.yaml, with one source per FOLDER/texts/*.txt."""
+    from .workbench import init_store
+    from .workbench_render import init_view
+
+    store_file, new_sources = init_store(folder)
+    out.print(init_view(store_file, new_sources), soft_wrap=True)
+
+
+@app.command()
+@handles_errors
+def locate(
+    source: str = typer.Argument(..., help="The id of the source whose text to search."),
+    text: str = typer.Argument(..., help="The words to find: a quote, a claim, a paraphrase."),
+    limit: int = typer.Option(5, "--limit", "-n", min=1, help="At most this many passages."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+) -> None:
+    """The passages of a source's text that best match TEXT, with a position ready to paste."""
+    from .storepath import display
+    from .workbench import locate as find_passages
+    from .workbench_render import locate_view
+
+    store = load()
+    hits = find_passages(store, source, text, limit=limit)
+    if format is Format.json:
+        print_json([hit.as_json(with_yaml=True) for hit in hits])
+    else:
+        path = store.source_paths.get(source)
+        out.print(locate_view(hits, display(path, Path.cwd()) if path else None), soft_wrap=True)
+
+
+@app.command()
+@handles_errors
+def suggest(
+    claim: str | None = typer.Argument(None, help="A claim id."),
+    every: bool = typer.Option(
+        False, "--all", help="Every claim: the store's coverage gaps, strongest first."
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", "-n", min=1, help="Per silent source (default 3); with --all, rows (default all)."
+    ),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+) -> None:
+    """Passages of the sources silent on a claim that most likely address it."""
+    from .workbench import suggest as suggest_one
+    from .workbench import suggest_all
+    from .workbench_render import suggest_table
+
+    if every == (claim is not None):
+        raise typer.BadParameter("give a claim id or --all, not both", param_hint="CLAIM/--all")
+    store = load()
+    if every:
+        with _progress("reading the sources") as progress:
+            hits = suggest_all(store, limit=limit, progress=progress)
+    else:
+        hits = suggest_one(store, claim or "", limit=limit or 3)
+    if format is Format.json:
+        print_json([hit.as_json() for hit in hits])
+    else:
+        title = None if every else f"Passages that may address {claim} (sources silent on it)"
+        out.print(suggest_table(hits, with_claim=every, title=title))
+
+
+@contextlib.contextmanager
+def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback that shows a bar on stderr (a terminal) once a second has passed."""
+    import time
+
+    from rich.progress import Progress
+
+    started = time.monotonic()
+    bar: list[Progress] = []
+
+    def update(done: int, total: int) -> None:
+        if not bar and err.is_terminal and time.monotonic() - started > 1.0 and done < total:
+            bar.append(Progress(console=err, transient=True))
+            bar[0].start()
+            bar[0].add_task(description, total=total)
+        if bar:
+            bar[0].update(bar[0].task_ids[0], completed=done)
+
+    try:
+        yield update
+    finally:
+        if bar:
+            bar[0].stop()
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .checks_similarity import DEFAULT_THRESHOLD, similarity_problems
 from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
 from .problems import Problem, Severity, StoreError
 from .quotes import SourceText
@@ -226,6 +227,7 @@ class _Checker:
     # Quotes of claims that failed validation, by source id: checked all the same.
     orphan_quotes: dict[str, list[_QuoteJob]] = field(default_factory=dict)
     units: list[_Unit] = field(default_factory=list)
+    near_duplicate: float = DEFAULT_THRESHOLD  # checks_similarity's threshold
 
     def run(self, *, anchor_quotes: bool) -> CheckResult:
         files = store_files(self.path)
@@ -249,6 +251,8 @@ class _Checker:
         self.check_references(store)
         self.check_based_on(store)
         self.check_dates(store)
+        # Before the texts: its working memory is freed before their anchors fill it.
+        self.problems.extend(similarity_problems(store, self.origins, self.near_duplicate))
         self.read_texts(store, anchor_quotes=anchor_quotes)
         for unit in self.units:
             unit._quotes = None  # only needed while anchoring
@@ -835,6 +839,7 @@ def check_store(
     cwd: Path | None = None,
     anchor_quotes: bool = True,
     memo: Memo | None = None,
+    near_duplicate: float = DEFAULT_THRESHOLD,
 ) -> CheckResult:
     """Every problem of the store at ``path``, and the store as far as it is valid.
 
@@ -842,7 +847,8 @@ def check_store(
     of every path the check looks at (see ``Memo``).
     """
     with _collector_paused():
-        return _Checker(path, cwd or Path.cwd(), memo or Memo()).run(anchor_quotes=anchor_quotes)
+        checker = _Checker(path, cwd or Path.cwd(), memo or Memo(), near_duplicate=near_duplicate)
+        return checker.run(anchor_quotes=anchor_quotes)
 
 
 def load_store(path: Path, *, cwd: Path | None = None) -> tuple[Store, list[Problem]]:

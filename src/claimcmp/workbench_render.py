@@ -1,0 +1,82 @@
+"""Terminal views of the workbench's passages (locate, suggest) and of init."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from .visible import plural, visible, visible_line
+from .workbench import Hit, NewSource, position_yaml
+
+# A passage longer than this is cut in tables (the JSON output has it whole).
+SHOWN_CHARS = 200
+
+
+def _one_line(passage: str) -> str:
+    return " ".join(passage.split())
+
+
+def _cut(passage: str) -> str:
+    line = _one_line(passage)
+    if len(line) <= SHOWN_CHARS:
+        return line
+    return line[: SHOWN_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
+
+
+def locate_view(hits: Sequence[Hit], shown_file: Path | None) -> RenderableType:
+    """Each hit: where it is (file:line:col, as editors read it), its score, and the
+    position to paste, one YAML line each (never wrapped into the YAML)."""
+    if not hits:
+        return Text("no passage found", style="dim")
+    parts: list[RenderableType] = []
+    for rank, hit in enumerate(hits, 1):
+        where = f"line {hit.line}, column {hit.column}"
+        if shown_file is not None:
+            where = f"{shown_file}:{hit.line}:{hit.column}"
+        heading = Text(f"{rank}. ", style="bold")
+        heading.append(where, style="bold cyan")
+        heading.append(f"  score {hit.score:g}", style="green" if hit.score >= 100 else "yellow")
+        parts.append(heading)
+        parts.append(Text(visible(position_yaml(hit.source, hit.quote).rstrip("\n"))))
+        parts.append(Text())
+    return Group(*parts[:-1])
+
+
+def suggest_table(hits: Sequence[Hit], *, with_claim: bool, title: str | None = None) -> RenderableType:
+    """Passages that may address claims, best first."""
+    if not hits:
+        return Text("nothing to suggest: no source with a text is silent on it", style="dim")
+    table = Table(box=box.SIMPLE_HEAVY, title=title, caption=f"{plural(len(hits), 'passage')}, best first")
+    table.add_column("score", justify="right", no_wrap=True)
+    # Ids are handles people copy: never wrapped or cut, the passage gives way.
+    if with_claim:
+        widest = max(len(hit.claim or "") for hit in hits)
+        table.add_column("claim", style="bold cyan", no_wrap=True, min_width=widest)
+    table.add_column("source", style="bold", no_wrap=True, min_width=max(len(hit.source) for hit in hits))
+    table.add_column("line:col", no_wrap=True)
+    table.add_column("passage", overflow="fold", ratio=4, min_width=20)
+    for hit in hits:
+        cells = [f"{hit.score:g}"]
+        if with_claim:
+            cells.append(hit.claim or "")
+        cells += [hit.source, f"{hit.line}:{hit.column}", _cut(hit.passage)]
+        table.add_row(*(Text(visible_line(cell)) for cell in cells))
+    return table
+
+
+def init_view(store_file: Path, sources: Sequence[NewSource]) -> Text:
+    """What init made, and what to do next."""
+    text = Text(f"wrote {visible(str(store_file))} with {plural(len(sources), 'source')}:\n", style="bold")
+    for source in sources:
+        text.append(f"  {source.id}", style="cyan")
+        text.append(f"  {visible_line(source.title)}\n")
+    text.append(
+        "next: add topics and claims, find quotes with 'claimcmp locate SOURCE TEXT', "
+        "then run 'claimcmp check'"
+    )
+    return text
