@@ -313,9 +313,9 @@ def _memo(folder: Path, unit_key: bytes, manifest: Any) -> Memo:
             with contextlib.suppress(Exception):
                 real, signature, digest = before
                 same = [real, signature] == now[:2] and isinstance(digest, bytes)
-                if same and not _racy(tuple(signature), old_at):  # type: ignore[arg-type]
+                if same and not _racy(tuple(signature), old_at):
                     now[2] = digest
-                    return digest
+                    return bytes(digest)
             return None
 
         def read(self, path: Path, digest: bytes) -> None:
@@ -393,8 +393,8 @@ def _optional(value: Any) -> str | None:
     return value
 
 
-_TEXT = frozenset({str})
-_OPTIONAL = frozenset({str, type(None)})
+_TEXT: frozenset[type] = frozenset({str})
+_OPTIONAL: frozenset[type] = frozenset({str, type(None)})
 
 
 def _all_of(values: Any, allowed: frozenset[type]) -> None:
@@ -430,7 +430,8 @@ def _claims(plain: list[Any]) -> list[Claim]:
 def _source(plain: Any) -> Source:
     if len(plain) != 10:
         raise ValueError("not a source")
-    return Source(_text(plain[0]), _text(plain[1]), *map(_optional, plain[2:9]), tuple(map(_text, plain[9])))
+    optional = [_optional(value) for value in plain[2:9]]
+    return Source._make((_text(plain[0]), _text(plain[1]), *optional, tuple(map(_text, plain[9]))))
 
 
 def _topic(plain: Any) -> Topic:

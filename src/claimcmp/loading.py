@@ -105,6 +105,12 @@ class Memo:
     nothing: it is the check without a cache.
     """
 
+    # What a recording memo (the cache's) keeps for its manifest.
+    started: int = 0  # when the check began, in ns: what "too recent to trust" is measured from
+    listing: list[str] | None = None  # a folder store's YAML files, as listed
+    states: dict[str, list[Any]]  # path as named -> [what it resolves to, signature, digest]
+    rebuilt: bool = False  # whether any file or text was checked again
+
     def probe(self, path: Path) -> None:
         """The check is about to look at ``path``."""
 
