@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from claimcmp.render_csv import defuse
+from claimcmp.csvtext import csv_cell as defuse
 from conftest import STORE, invoke
 
 HEADER = ["claim", "topic", "claim_text", "date", "source", "stance", "inferred", "quote", "note"]

@@ -19,6 +19,7 @@ LAYERS: dict[str, int] = {
     "problems": 0,
     "visible": 0,
     "vocabulary": 0,
+    "csvtext": 0,
     "suggest": 0,
     "quotes": 0,
     "yamlread": 0,

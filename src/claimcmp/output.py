@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from .csvtext import csv_cell, csv_text  # noqa: F401 - the CLI's CSV, defined once in csvtext
 from .problems import OutputError
 
 
@@ -115,45 +114,3 @@ def build_atomically(path: Path, build: Callable[[Path], None], protected: Itera
         if isinstance(error, OSError):
             raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
         raise
-
-
-def csv_cell(value: Any) -> str:
-    """A value as CSV text; text a spreadsheet would run as a formula gets a leading ``'``."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        raise TypeError("flatten mappings before writing CSV")
-    if isinstance(value, (list, tuple)):
-        value = ";".join(map(str, value))
-    text = str(value)
-    return "'" + text if text[:1] in _FORMULA_START else text
-
-
-# What makes Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP's list).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(rows: list[dict[str, Any]]) -> str:
-    """Rows as CSV with a header line; a mapping value becomes one column per key,
-    a list one cell of its items joined by ``;``."""
-    flat = [_flatten(row) for row in rows]
-    if not flat:
-        return ""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)  # RFC 4180 (CRLF line ends), as `export --csv` writes
-    writer.writerow(flat[0].keys())
-    for row in flat:
-        writer.writerow(csv_cell(value) for value in row.values())
-    return buffer.getvalue()
-
-
-def _flatten(row: dict[str, Any]) -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in row.items():
-        if isinstance(value, dict):
-            flat.update(value)
-        else:
-            flat[key] = value
-    return flat

@@ -374,11 +374,12 @@ def topic_view_render(store: Store, view: TopicView, width: int, layout: str = "
     """A topic: side by side when it fits, a stance grid with the quotes beneath when only
     the marks fit, else claim by claim."""
     chosen = topic_layout(view, width, layout)
-    parts: list[RenderableType] = []
+    # Every layout opens alike: the topic's title and id, then its description.
+    parts: list[RenderableType] = [topic_heading(view, width)]
     if view.topic.description:
         parts.append(indented(text(view.topic.description, "italic"), 0, width))
     if chosen == "full":
-        table = Table(box=box.HEAVY_HEAD, show_lines=True, title=topic_title(view), expand=True)
+        table = Table(box=box.HEAVY_HEAD, show_lines=True, expand=True)
         table.add_column("claim", min_width=_claim_width(view.claims), overflow="fold")
         for source in view.sources:
             # Only the id heads a column: rich aligns headers at the bottom, so ids of
@@ -386,19 +387,17 @@ def topic_view_render(store: Store, view: TopicView, width: int, layout: str = "
             table.add_column(id_text(source.id, "bold"), min_width=max(12, len(source.id)), overflow="fold")
         for claim in view.claims:
             table.add_row(claim_cell(claim), *(stance_cell(claim, s.id) for s in view.sources))
-        parts.insert(0, table)
+        parts.append(table)
         parts.append(source_legend(view.sources, None))
         legend = f"{SILENT} = silent"
     elif chosen == "grid":
         keys = source_keys(len(view.sources))
-        parts.insert(0, topic_heading(view, width))
         parts.append(stance_grid(view, keys))
         parts.append(source_legend(view.sources, keys))
         by_source = dict(zip([s.id for s in view.sources], keys, strict=True))
         parts.append(stacked_claims(store, view.claims, width, keys=by_source))
         legend = f"{SILENT} = silent; sources not listed under a claim are silent on it"
     else:
-        parts.insert(0, topic_heading(view, width))
         parts.append(stacked_claims(store, view.claims, width))
         legend = "sources not listed under a claim are silent on it"
     contested = sum(c.contested for c in view.claims)

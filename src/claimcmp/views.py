@@ -7,14 +7,13 @@ terminal lives in ``render_views``.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple
 
 from .analysis import claim_json, require_names
+from .csvtext import csv_rows
 from .models import Claim, Source, Store, Topic
 from .rules import CONSENSUS_ORDER, Consensus, PairAgreement, agreement, consensus, date_sort_key, date_span
 
@@ -69,22 +68,23 @@ def agreement_json(view: AgreementView) -> dict[str, Any]:
     return {"sources": [s.id for s in view.sources], "pairs": [p.as_json() for p in view.pairs]}
 
 
-def _csv_cell(value: str) -> str:
-    # A spreadsheet would run a cell starting with '-' (ids may) as a formula;
-    # the leading apostrophe keeps it text.
-    return "'" + value if value[:1] in ("-", "+", "=", "@") else value
-
-
 def agreement_csv(view: AgreementView) -> str:
-    """One row per pair: a, b, shared, agree, partial, contradict, rate, independent."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["a", "b", "shared", "agree", "partial", "contradict", "rate", "independent"])
-    for p in view.pairs:
-        rate = "" if p.rate is None else repr(p.rate)
-        row = [_csv_cell(p.a), _csv_cell(p.b), p.shared, p.agree, p.partial, p.contradict, rate]
-        writer.writerow([*row, "true" if p.independent else "false"])
-    return buffer.getvalue()
+    """One row per pair: a, b, shared, agree, partial, contradict, rate (4 decimals), independent."""
+    header = ("a", "b", "shared", "agree", "partial", "contradict", "rate", "independent")
+    rows = (
+        (
+            p.a,
+            p.b,
+            p.shared,
+            p.agree,
+            p.partial,
+            p.contradict,
+            None if p.rate is None else round(p.rate, 4),
+            p.independent,
+        )
+        for p in view.pairs
+    )
+    return csv_rows(header, rows)
 
 
 # -- coverage ----------------------------------------------------------------------------

@@ -117,6 +117,7 @@ def store_yaml(sources: Sequence[NewSource]) -> str:
         "topics": [],
         "claims": [],
     }
+
     class Dumper(yaml.SafeDumper):
         """Lists indented under their key, as in the store format's examples."""
 
@@ -339,7 +340,6 @@ class SourcePassages:
             row.append(min(99.0, 100 * overlap + FUZZY * fuzzy[w]))
         return row
 
-
     def candidates(self, query: str, keep: int = 40) -> dict[int, float]:
         """The scores of the ``keep`` windows that share the most word weight with
         the query (the others share none or little, and score low): for the
@@ -411,9 +411,7 @@ def best_hits(
     merely contain it), then to the earlier one.
     """
     windows = passages.windows
-    order = sorted(
-        scores, key=lambda w: (-scores[w], windows[w].end - windows[w].start, windows[w].start)
-    )
+    order = sorted(scores, key=lambda w: (-scores[w], windows[w].end - windows[w].start, windows[w].start))
     taken: list[tuple[int, int]] = []
     hits: list[Hit] = []
     for w in order:
