@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 
-def csv_rows(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+def csv_rows(header: Sequence[str], rows: Iterable[Iterable[Any]]) -> str:
     """A header line and rows, every cell through ``csv_cell``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
