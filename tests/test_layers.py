@@ -56,43 +56,84 @@ LAYERS: dict[str, int] = {
     "export_sqlite": 6,
     "annotations": 6,
     "jsonschema_export": 6,
-    # 7: the command line
-    "cli": 7,
-    # 8: the entry point, and the package's lazy facade (which may name anything)
-    "__main__": 8,
-    "__init__": 8,
+    # 7: what the commands share (consoles, global options, loading, printing, errors)
+    "commands": 7,  # the package itself: a docstring, no imports
+    "commands.common": 7,
+    # 8: the commands, grouped by purpose; each loads, computes, renders, exits
+    "commands.checking": 8,
+    "commands.reading": 8,
+    "commands.views": 8,
+    "commands.export": 8,
+    "commands.curation": 8,
+    "commands.diff": 8,
+    # 9: the command line: the typer app, its global options, the list of commands
+    "cli": 9,
+    # 10: the entry point, and the package's lazy facade (which may name anything)
+    "__main__": 10,
+    "__init__": 10,
 }
 
 
 def _module_name(path: Path) -> str:
-    return ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+    """``commands.reading`` for commands/reading.py, ``commands`` for commands/__init__.py;
+    the package's own __init__.py stays ``__init__``."""
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    if len(parts) > 1 and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
 
 
-def _imports(path: Path) -> set[str]:
-    """The package modules ``path`` imports (relative or absolute)."""
+def _known(name: str) -> str:
+    """The module of LAYERS that ``name`` is or lies in (``a.b.c`` -> ``a.b`` or ``a``);
+    ``__init__`` for the package itself."""
+    parts = name.split(".") if name else []
+    while parts:
+        if ".".join(parts) in LAYERS:
+            return ".".join(parts)
+        parts.pop()
+    return name or "__init__"
+
+
+def _imports(path: Path, module: str | None = None) -> set[str]:
+    """The package modules ``path`` imports (relative or absolute); ``module`` is its
+    own name (by default worked out from where it is in the package)."""
+    if module is None:
+        module = _module_name(path) if path.is_relative_to(PACKAGE) else path.stem
+    is_package = path.name == "__init__.py"
+    package = module.split(".") if is_package and module != "__init__" else module.split(".")[:-1]
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
-            if node.level == 1 and node.module:
-                names.add(node.module.split(".")[0])
-            elif node.level == 1:
-                names.update(alias.name for alias in node.names)
+            if node.level:
+                base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+                if node.level - 1 > len(package):
+                    continue  # above the package: not one of its modules
+                full = ".".join([*base, *(node.module.split(".") if node.module else [])])
             elif node.module and node.module.startswith("claimcmp."):
-                names.add(node.module.split(".")[1])
+                full = node.module.removeprefix("claimcmp.")
+            elif node.module == "claimcmp":
+                full = ""
+            else:
+                continue
+            for alias in node.names:  # `from .commands import reading` imports commands.reading
+                child = f"{full}.{alias.name}" if full else alias.name
+                names.add(child if child in LAYERS else _known(full))
         elif isinstance(node, ast.Import):
-            names.update(a.name.split(".")[1] for a in node.names if a.name.startswith("claimcmp."))
+            names.update(
+                _known(a.name.removeprefix("claimcmp.")) for a in node.names if a.name.startswith("claimcmp.")
+            )
     return names
 
 
 def test_every_module_has_a_layer() -> None:
-    modules = {_module_name(p).split(".")[0] for p in PACKAGE.rglob("*.py")}
+    modules = {_module_name(p) for p in PACKAGE.rglob("*.py")}
     assert modules - set(LAYERS) == set(), "give each new module its layer in LAYERS"
 
 
 def test_imports_flow_one_way() -> None:
     wrong = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        module = _module_name(path).split(".")[0]
+        module = _module_name(path)
         for imported in sorted(_imports(path) - {module, "__init__"}):
             if imported in LAYERS and LAYERS[imported] >= LAYERS[module]:
                 wrong.append(
@@ -106,3 +147,26 @@ def test_the_rule_catches_an_import_back_up(tmp_path: Path) -> None:
     bad = tmp_path / "models.py"
     bad.write_text("from .cli import app\nfrom claimcmp.rendering import x\n", encoding="utf-8")
     assert _imports(bad) == {"cli", "rendering"}
+
+
+def test_imports_inside_the_commands_package_are_resolved(tmp_path: Path) -> None:
+    # A command module's `..` is the package root and `.` the commands package: a
+    # renderer importing a command module, or a command module importing cli, is caught.
+    command = tmp_path / "reading.py"
+    command.write_text(
+        "from ..cli import app\nfrom .common import out\nfrom ..rendering import x\n"
+        "from .. import __version__\nimport claimcmp.commands.diff\n",
+        encoding="utf-8",
+    )
+    assert _imports(command, "commands.reading") == {
+        "cli",
+        "commands.common",
+        "rendering",
+        "__init__",
+        "commands.diff",
+    }
+    front = tmp_path / "cli.py"
+    front.write_text(
+        "from .commands import checking, views\nfrom .commands.common import out\n", encoding="utf-8"
+    )
+    assert _imports(front, "cli") == {"commands.checking", "commands.views", "commands.common"}

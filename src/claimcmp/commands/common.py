@@ -1,0 +1,160 @@
+"""What the commands share: the consoles, the global options, loading the store,
+printing listings and problems, turning the user's errors into exit 1.
+
+Only the command line (this package and ``claimcmp.cli``) prints, touches typer or
+decides exit codes: 0 success, 1 an invalid store or an unknown name, 2 a wrong
+command line.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from functools import wraps
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console, RenderableType
+from rich.text import Text
+
+from ..problems import ClaimcmpError, Problem, StoreError
+from ..visible import visible
+
+if TYPE_CHECKING:
+    from ..models import CheckResult, Store
+
+
+# Store text reaches these consoles only as rich Text (see rendering): never markup, no emoji codes.
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """A reader who closes the pipe (``| head``) got what they wanted: exit 0, quietly."""
+        self.quiet = True
+        silence_stdout()
+        raise SystemExit(0)
+
+
+out = _Console(highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False)
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null: Python flushes it at exit, and that flush cannot fail then."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+class _Options:
+    """The global options (``--store``, ``--no-cache``), set by the app's callback."""
+
+    store: str | None = None
+    use_cache: bool = True
+
+
+options = _Options()
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FORMAT_HELP = "table, json or csv."
+
+TopicOption = Annotated[
+    list[str], typer.Option("--topic", "-t", help="Only claims of this topic (repeatable).")
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handles_errors(command: F) -> F:
+    """Turn the user's errors into clean messages and exit 1; bugs keep their trace."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except StoreError as error:
+            print_problems(error.problems, to=err, errors_only=True)
+            err.print("The store is invalid: fix the errors above ('claimcmp check' lists every problem).")
+            raise typer.Exit(1) from None
+        except ClaimcmpError as error:
+            err.print(Text(f"error: {visible(str(error))}"), soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_problems(problems: list[Problem], *, to: Console, errors_only: bool = False) -> None:
+    from ..rendering import problem_line
+
+    for problem in problems:
+        if errors_only and problem.severity != "error":
+            continue
+        to.print(problem_line(problem), soft_wrap=True)
+
+
+def load_checked(near_duplicate: float | None = None) -> CheckResult:
+    """The checked store (from the cache when unchanged), with every problem."""
+    from ..api import check
+
+    return check(options.store, cache=options.use_cache, near_duplicate=near_duplicate)
+
+
+def load() -> Store:
+    """The store, or StoreError if it has errors."""
+    result = load_checked()
+    if result.errors:
+        raise StoreError(result.problems)
+    return result.store
+
+
+def load_readable() -> CheckResult:
+    """The store as far as it is valid: reading commands show that, then ``finish``."""
+    return load_checked()
+
+
+def finish(result: CheckResult) -> None:
+    """After a reading command's output: a one-line summary of the store's errors on
+    stderr and exit 1 when it has any (``check`` lists them all)."""
+    if not result.errors:
+        return
+    from ..rendering import problems_summary
+
+    first = next((p for p in result.problems if p.severity == "error"), None)
+    err.print(problems_summary(result.errors, first), soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def print_rows(rows: list[dict[str, Any]], format: TableFormat, table: Callable[[], RenderableType]) -> None:
+    """A listing as JSON, CSV or a table (the table built only when it is asked for)."""
+    if format is TableFormat.json:
+        print_json(rows)
+    elif format is TableFormat.csv:
+        from ..output import csv_text
+
+        sys.stdout.write(csv_text(rows))
+    else:
+        out.print(table(), crop=False)
+
+
+def print_json(items: list[Any]) -> None:
+    """A JSON array, one item a line: readable, and fast to write (orjson, in
+    ``output.json_lines``)."""
+    from ..output import json_lines
+
+    data = json_lines(items)
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8", "surrogateescape"))
+    else:
+        buffer.write(data)

@@ -1,0 +1,124 @@
+"""``export``: the whole store as Markdown, HTML, JSON, CSV, SQLite or Web Annotations."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.text import Text
+
+from ..visible import visible
+from .common import err, finish, handles_errors, load, load_readable
+
+if TYPE_CHECKING:
+    from ..models import Store
+
+
+class ExportFormat(str, Enum):
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+    csv = "csv"
+    sqlite = "sqlite"
+    annotations = "annotations"
+
+
+@handles_errors
+def export(
+    markdown: bool = typer.Option(False, "--markdown", help="A Markdown report (reads well on GitHub)."),
+    as_json: bool = typer.Option(False, "--json", help="The whole store as one JSON object."),
+    html: bool = typer.Option(False, "--html", help="One self-contained HTML page (opens offline)."),
+    format: ExportFormat | None = typer.Option(
+        None, "--format", "-f", help="markdown, json, html, csv, sqlite or annotations: the same as its flag."
+    ),
+    output: str | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Write to this file (atomically) instead of standard output; '-' is standard output.",
+    ),
+    title: str = typer.Option("claimcmp report", "--title", help="The report's title (Markdown, HTML)."),
+    as_csv: bool = typer.Option(False, "--csv", help="One row per position, for spreadsheets."),
+    sqlite: bool = typer.Option(False, "--sqlite", help="An SQLite database for Datasette (needs -o)."),
+    annotations: bool = typer.Option(
+        False, "--annotations", help="The quotes as W3C Web Annotations (JSON-LD)."
+    ),
+) -> None:
+    """Export the store as a Markdown report, an HTML page, JSON, CSV, SQLite or Web Annotations.
+
+    \b
+    Example:  claimcmp export --html -o report.html
+    """
+    flags = (
+        ("markdown", markdown),
+        ("json", as_json),
+        ("html", html),
+        ("csv", as_csv),
+        ("sqlite", sqlite),
+        ("annotations", annotations),
+    )
+    chosen = {name for name, given in flags if given}
+    if format is not None:
+        chosen.add(format.value)
+    if len(chosen) != 1:
+        raise typer.BadParameter(
+            "give exactly one of --markdown, --json, --html, --csv, --sqlite and --annotations "
+            "(or --format with one of them)",
+            param_hint="--markdown/--json/--html/--csv/--sqlite/--annotations/--format",
+        )
+    [kind] = chosen
+    if kind == "sqlite":
+        return export_sqlite(None if output in (None, "-") else Path(output))
+    from ..output import write_atomically
+
+    result = load_readable()
+    store = result.store
+    text = export_text(store, kind, title)
+    if output is None or output == "-":
+        sys.stdout.write(text)
+    else:
+        protected = [*store.files, *(p for p in store.source_paths.values() if p is not None)]
+        write_atomically(Path(output), text, protected)
+        err.print(Text(f"wrote {visible(output)}"))
+    finish(result)
+
+
+def export_text(store: Store, kind: str, title: str) -> str:
+    """The store exported as text in format ``kind`` (every format but SQLite)."""
+    if kind == "markdown":
+        from ..markdown import render_markdown
+
+        return render_markdown(store, title=title)
+    if kind == "html":
+        from ..render_html import render_html
+
+        return render_html(store, title=title)
+    if kind == "csv":
+        from ..render_csv import render_csv
+
+        return render_csv(store)
+    if kind == "annotations":
+        from ..annotations import render_annotations
+
+        return render_annotations(store)
+    from ..analysis import store_json
+
+    return json.dumps(store_json(store), ensure_ascii=False, indent=2) + "\n"
+
+
+def export_sqlite(output: Path | None) -> None:
+    """``export --sqlite -o FILE``: a database file, built beside FILE and renamed into place."""
+    if output is None:
+        message = "a database cannot go to standard output; give a file with -o FILE"
+        raise typer.BadParameter(message, param_hint="--sqlite")
+    from ..export_sqlite import build_database
+    from ..output import build_atomically
+
+    store = load()
+    protected = [*store.files, *(p for p in store.source_paths.values() if p is not None)]
+    build_atomically(output, lambda path: build_database(store, path), protected)
+    err.print(f"wrote {output}", markup=False)

@@ -1,0 +1,240 @@
+"""Reading a store: the tables of ``sources``, ``topics`` and ``tags``; ``list``,
+``show`` and ``contradictions``.
+
+A reading command shows the store as far as it is valid, then ``finish`` exits 1
+with a one-line summary if it has errors.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import TYPE_CHECKING
+
+import typer
+from rich.text import Text
+
+from ..vocabulary import STANCES
+from .common import (
+    FORMAT_HELP,
+    Format,
+    TableFormat,
+    finish,
+    handles_errors,
+    load_readable,
+    out,
+    print_json,
+    print_rows,
+)
+
+if TYPE_CHECKING:
+    from ..models import Claim
+
+
+class Layout(str, Enum):
+    grid = "grid"
+    stacked = "stacked"
+
+
+class SearchField(str, Enum):
+    id = "id"
+    text = "text"
+    tags = "tags"
+    quotes = "quotes"
+    notes = "notes"
+
+
+# The command line's choice of stances, made from the one vocabulary.
+StanceName = Enum("StanceName", {stance: stance for stance in STANCES}, type=str)  # type: ignore[misc]
+
+
+@handles_errors
+def sources(
+    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """A table of the sources, with counts of their positions by stance.
+
+    \b
+    Example:  claimcmp sources --format csv > sources.csv
+    """
+    from ..analysis import source_stats, sources_rows
+    from ..rendering import sources_fit, sources_records, sources_table
+
+    result = load_readable()
+    stats = source_stats(result.store)
+    wide = sources_fit(stats, out.width)
+    print_rows(
+        sources_rows(stats),
+        format,
+        lambda: sources_table(stats) if wide else sources_records(stats, out.width),
+    )
+    finish(result)
+
+
+@handles_errors
+def topics(
+    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """A table of the topics, with counts of claims and of contested claims.
+
+    \b
+    Example:  claimcmp topics --format json
+    """
+    from ..analysis import topic_stats, topics_rows
+    from ..rendering import topics_fit, topics_records, topics_table
+
+    result = load_readable()
+    stats = topic_stats(result.store)
+    wide = topics_fit(stats, out.width)
+    print_rows(
+        topics_rows(stats), format, lambda: topics_table(stats) if wide else topics_records(stats, out.width)
+    )
+    finish(result)
+
+
+@handles_errors
+def tags(
+    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """The claims' tags, most used first, with counts of claims and of contested claims.
+
+    \b
+    Example:  claimcmp tags --format csv
+    """
+    from ..analysis import tag_stats, tags_rows
+    from ..rendering import tags_table
+
+    result = load_readable()
+    stats = tag_stats(result.store)
+    print_rows(tags_rows(stats), format, lambda: tags_table(stats))
+    finish(result)
+
+
+@handles_errors
+def list_claims(
+    topic: list[str] = typer.Option([], "--topic", "-t", help="Only claims of this topic (repeatable)."),
+    source: list[str] = typer.Option(
+        [], "--source", help="Only claims this source takes a position on (repeatable)."
+    ),
+    stance: list[StanceName] = typer.Option(
+        [], "--stance", help="Only claims with a position of this stance; with --source, that source's."
+    ),
+    tag: list[str] = typer.Option([], "--tag", help="Only claims with this tag (repeatable)."),
+    contested: bool = typer.Option(
+        False, "--contested", help="Only claims one source supports and another refutes."
+    ),
+    search: str | None = typer.Option(
+        None,
+        "--search",
+        help="Only claims that mention this, best first: an id or tag equal to it, then the "
+        "words as a phrase, then all the words in any order, then words that start with them; "
+        "only when nothing matches so, words spelt nearly so (typos). Case is ignored.",
+    ),
+    search_in: list[SearchField] = typer.Option(
+        [],
+        "--in",
+        help="Where --search looks (repeatable): id, text, tags, quotes, notes. Default: id, text, tags.",
+    ),
+    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """List claims, filtered. Values of one filter combine with OR, filters with AND.
+
+    \b
+    Example:  claimcmp list --search gas --in text --in quotes
+    """
+    from ..analysis import ClaimFilter, claims_json, claims_rows, filter_claims
+
+    result = load_readable()
+    store = result.store
+    spec = ClaimFilter(
+        topic, source, [s.value for s in stance], tag, contested, search, [f.value for f in search_in]
+    )
+    claims = filter_claims(store, spec)
+    if format is TableFormat.json:
+        print_json(claims_json(store, claims))
+    elif format is TableFormat.csv:
+        print_rows(claims_rows(claims), format, Text)
+    else:
+        print_claims(claims)
+    finish(result)
+
+
+def print_claims(claims: list[Claim]) -> None:
+    """Claim after claim as they are rendered, so a long list starts at once."""
+    from ..rendering import any_inferred, claim_block, claim_block_plain, list_footer
+
+    width = out.width
+    if out.color_system is None:  # no styles to show: plain text, many claims a write
+        try:
+            for start in range(0, len(claims), 200):
+                sys.stdout.write("".join(claim_block_plain(c, width) for c in claims[start : start + 200]))
+                sys.stdout.flush()
+        except BrokenPipeError:  # `| head`: what the reader wanted (click would exit 1)
+            out.on_broken_pipe()
+    else:
+        for start in range(0, len(claims), 200):
+            batch = Text("\n", no_wrap=True, overflow="ignore").join(
+                claim_block(c, width) for c in claims[start : start + 200]
+            )
+            # overflow: print() would otherwise fold a bare Text's long lines (an id).
+            out.print(batch, crop=False, overflow="ignore")
+    out.print(list_footer(len(claims), any_inferred(claims)), crop=False)
+
+
+@handles_errors
+def show(
+    name: str = typer.Argument(..., help="A topic id (side by side) or a claim id (every quote in full)."),
+    layout: Layout = typer.Option(
+        Layout.grid,
+        "--layout",
+        help="grid: sources side by side (stance marks, quotes beneath, when the quotes do not fit "
+        "side by side); stacked: claim by claim.",
+    ),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+) -> None:
+    """Show a topic side by side (claims x sources), or one claim with every quote.
+
+    \b
+    Example:  claimcmp show lachin-corridor --layout stacked
+    """
+    from ..analysis import claims_json, resolve_name, topic_view
+    from ..models import Topic
+    from ..rendering import claim_view, topic_view_render
+
+    result = load_readable()
+    store = result.store
+    item = resolve_name(store, name)
+    claims = store.claims_in(item.id) if isinstance(item, Topic) else [item]
+    if format is Format.json:
+        print_json(claims_json(store, claims))
+    elif isinstance(item, Topic):
+        out.print(topic_view_render(store, topic_view(store, item), out.width, layout.value), crop=False)
+    else:
+        out.print(claim_view(store, item, out.width, layout.value), crop=False)
+    finish(result)
+
+
+@handles_errors
+def contradictions(
+    topic: list[str] = typer.Option([], "--topic", "-t", help="Only claims of this topic (repeatable)."),
+    source: list[str] = typer.Option(
+        [], "--source", help="Only contradictions in which this source takes a side (repeatable)."
+    ),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+) -> None:
+    """Claims one source supports and another refutes, quotes side by side, most contested first.
+
+    \b
+    Example:  claimcmp contradictions --topic lachin-corridor
+    """
+    from ..analysis import claims_json, find_contradictions
+    from ..rendering import contradictions_view
+
+    result = load_readable()
+    store = result.store
+    claims = find_contradictions(store, topic, source)
+    if format is Format.json:
+        print_json(claims_json(store, claims))
+    else:
+        out.print(contradictions_view(store, claims, out.width), crop=False)
+    finish(result)

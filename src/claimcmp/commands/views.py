@@ -1,0 +1,90 @@
+"""Views across the store: the ``agreement`` matrix, ``coverage`` and the ``timeline``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from .common import Format, TopicOption, handles_errors, load, out, print_json
+
+
+class MatrixFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@handles_errors
+def agreement(
+    topic: TopicOption = [],  # noqa: B006 - typer reads the default, never mutates it
+    format: Annotated[
+        MatrixFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = MatrixFormat.table,
+) -> None:
+    """How often each two sources take the same stance: a source x source matrix.
+
+    \b
+    Example:  claimcmp agreement --topic lachin-corridor
+    """
+    from ..render_views import agreement_lines, to_text
+    from ..views import agreement_csv, agreement_json, agreement_view
+
+    view = agreement_view(load(), topic)
+    if format is MatrixFormat.json:
+        sys.stdout.write(json.dumps(agreement_json(view), ensure_ascii=False) + "\n")
+    elif format is MatrixFormat.csv:
+        sys.stdout.write(agreement_csv(view))
+    else:
+        sys.stdout.write(to_text(agreement_lines(view, out.width, topic), out.color_system, out.no_color))
+
+
+@handles_errors
+def coverage(
+    topic: TopicOption = [],  # noqa: B006
+    silent: Annotated[
+        str | None,
+        typer.Option("--silent", metavar="SOURCE", help="Only the claims this source is silent on."),
+    ] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+) -> None:
+    """Who speaks on what: positions by topic and source, then the claims by consensus.
+
+    \b
+    Example:  claimcmp coverage --silent krivosheev-2022
+    """
+    from ..render_views import coverage_lines, to_text
+    from ..views import coverage_json, coverage_view
+
+    view = coverage_view(load(), topic, silent)
+    if format is Format.json:
+        sys.stdout.write(json.dumps(coverage_json(view), ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(to_text(coverage_lines(view, out.width), out.color_system, out.no_color))
+
+
+@handles_errors
+def timeline(
+    topic: TopicOption = [],  # noqa: B006
+    source: Annotated[
+        list[str], typer.Option("--source", help="Only claims this source takes a position on (repeatable).")
+    ] = [],  # noqa: B006
+    format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+) -> None:
+    """Dated claims in date order, with the sources' publication dates among them.
+
+    \b
+    Example:  claimcmp timeline --topic trilateral-statement
+    """
+    from ..render_views import timeline_lines, to_text
+    from ..views import timeline_json, timeline_view
+
+    store = load()
+    view = timeline_view(store, topic, source)
+    if format is Format.json:
+        print_json(timeline_json(store, view))
+    else:
+        sys.stdout.write(to_text(timeline_lines(view, out.width), out.color_system, out.no_color))

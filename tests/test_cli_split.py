@@ -1,0 +1,48 @@
+"""The command line's layout: every command registered, in the order --help lists
+them, and every command's help ending with an example."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from claimcmp.cli import app
+
+# Written out by hand: the commands `claimcmp --help` lists, in its order.
+COMMANDS = [
+    "check",
+    "sources",
+    "topics",
+    "list",
+    "show",
+    "contradictions",
+    "export",
+    "schema",
+    "init",
+    "locate",
+    "suggest",
+    "diff",
+    "agreement",
+    "coverage",
+    "timeline",
+    "tags",
+]
+
+
+def test_help_lists_every_command_in_order(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    listed = re.findall(r"^  (\S+)\s", result.output.split("Commands:\n", 1)[1], flags=re.MULTILINE)
+    assert listed == COMMANDS
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_help_ends_with_an_example(runner: CliRunner, command: str) -> None:
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    # The example is the last paragraph of the description, before the options.
+    description = result.output.split("\nOptions:", 1)[0].split("\nArguments:", 1)[0].rstrip()
+    assert re.search(rf"\n  Example:  claimcmp {command}( [^\n]*)?$", description), description
