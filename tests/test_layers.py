@@ -26,40 +26,43 @@ LAYERS: dict[str, int] = {
     "models": 1,
     "schema": 1,  # the input schema pydantic validates (imports pydantic: never from models)
     "storepath": 1,
-    # 2: the contract's rules (agreement, consensus, dates)
+    # 2: the contract's rules (agreement, consensus, dates); the schema's messages
     "rules": 2,
-    "checks_similarity": 2,
-    # 3: reading and checking a store
-    "loading": 3,
-    # 4: the cache; what the commands compute
-    "cache": 4,
-    "analysis": 4,
-    "diff": 4,
-    "checkreport": 4,
-    "quote_spans": 4,
-    # 5: the library's front door; loading two sides; the shared renderers
-    "views": 5,
-    "workbench": 5,  # built on analysis's name checks and claim JSON
-    "api": 5,
-    "diffsides": 5,
-    "rendering": 5,
-    "markdown": 5,
-    "output": 5,
-    # 6: renderers of one view or format, built on the shared ones
-    "render_diff": 6,
-    "render_views": 6,
-    "workbench_render": 6,
-    "render_html": 6,
-    "github": 6,
-    "render_csv": 6,
-    "export_sqlite": 6,
-    "annotations": 6,
-    "jsonschema_export": 6,
-    # 7: the command line
-    "cli": 7,
-    # 8: the entry point, and the package's lazy facade (which may name anything)
-    "__main__": 8,
-    "__init__": 8,
+    "schema_messages": 2,  # beside schema: its errors in words (imports schema only lazily)
+    # 3: checks across items, as rules (checks/), run on the merged store
+    "checks": 3,
+    # 4: reading and checking a store (runs the rules); the old name of checks.similarity
+    "loading": 4,
+    "checks_similarity": 4,
+    # 5: the cache; what the commands compute
+    "cache": 5,
+    "analysis": 5,
+    "diff": 5,
+    "checkreport": 5,
+    "quote_spans": 5,
+    # 6: the library's front door; loading two sides; the shared renderers
+    "views": 6,
+    "workbench": 6,  # built on analysis's name checks and claim JSON
+    "api": 6,
+    "diffsides": 6,
+    "rendering": 6,
+    "markdown": 6,
+    "output": 6,
+    # 7: renderers of one view or format, built on the shared ones
+    "render_diff": 7,
+    "render_views": 7,
+    "workbench_render": 7,
+    "render_html": 7,
+    "github": 7,
+    "render_csv": 7,
+    "export_sqlite": 7,
+    "annotations": 7,
+    "jsonschema_export": 7,
+    # 8: the command line
+    "cli": 8,
+    # 9: the entry point, and the package's lazy facade (which may name anything)
+    "__main__": 9,
+    "__init__": 9,
 }
 
 
@@ -67,14 +70,20 @@ def _module_name(path: Path) -> str:
     return ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
 
 
-def _imports(path: Path) -> set[str]:
-    """The package modules ``path`` imports (relative or absolute)."""
+def _imports(path: Path, depth: int | None = None) -> set[str]:
+    """The package modules ``path`` imports (relative or absolute); ``depth`` is
+    how deep the module lies in the package (1 at the top, 2 in checks/)."""
+    if depth is None:
+        depth = len(path.relative_to(PACKAGE).parts) if PACKAGE in path.parents else 1
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
-            if node.level == 1 and node.module:
+            # In a subpackage (checks/), ``..`` is the package: level 2 there is
+            # level 1 at the top. A level-1 import inside a subpackage names
+            # its own siblings, which share the subpackage's layer.
+            if node.level == depth and node.module:
                 names.add(node.module.split(".")[0])
-            elif node.level == 1:
+            elif node.level == depth:
                 names.update(alias.name for alias in node.names)
             elif node.module and node.module.startswith("claimcmp."):
                 names.add(node.module.split(".")[1])
@@ -105,3 +114,10 @@ def test_the_rule_catches_an_import_back_up(tmp_path: Path) -> None:
     bad = tmp_path / "models.py"
     bad.write_text("from .cli import app\nfrom claimcmp.rendering import x\n", encoding="utf-8")
     assert _imports(bad) == {"cli", "rendering"}
+
+
+def test_the_rule_sees_through_a_subpackage(tmp_path: Path) -> None:
+    # In checks/, "..cli" is the package's cli and ".base" a sibling of the subpackage.
+    bad = tmp_path / "rule.py"
+    bad.write_text("from ..cli import app\nfrom .base import CheckInput\nfrom .. import models\n")
+    assert _imports(bad, depth=2) == {"cli", "models"}
