@@ -172,6 +172,16 @@ _KEY = 16
 _BREAK = "\x00"  # marks a hyphen at a line end in the slow path's reading
 
 
+def _word_offsets(flat: str) -> dict[str, list[int]]:
+    """Each word of a flat text, with the offsets where it occurs."""
+    index: dict[str, list[int]] = {}
+    at = 0
+    for word in flat.split(" "):
+        index.setdefault(word, []).append(at)
+        at += len(word) + 1
+    return index
+
+
 class ClosestSearch:
     """The passage of a text closest to a quote that is not in it, for the hint
     of a ``quote-not-found`` problem; built from a text's first reading, with
@@ -269,12 +279,7 @@ class ClosestSearch:
         voted for by the occurrences of its rarer words."""
         flat = self._flat
         if self._word_offsets is None:
-            index: dict[str, list[int]] = {}
-            at = 0
-            for word in flat.split(" "):
-                index.setdefault(word, []).append(at)
-                at += len(word) + 1
-            self._word_offsets = index
+            self._word_offsets = _word_offsets(flat)
         words: list[tuple[int, int, list[int]]] = []  # (occurrences, offset in target, offsets in text)
         at = 0
         for word in target.split(" "):
