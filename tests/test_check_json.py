@@ -198,7 +198,7 @@ def test_every_problem_has_a_stable_code(runner: CliRunner, make_store: Callable
         (11, "unknown-key", None, "typo"),
         (14, "empty-topic", None, None),
         (19, "invalid-date", "c1", None),
-        (21, "unknown-stance", "c1", None),
+        (21, "unknown-stance", "c1", "s"),
         (23, "unknown-topic", "c2", None),
         (26, "quote-not-found", "c2", "s"),
         (27, "unknown-source", "c2", "ghost"),

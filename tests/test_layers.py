@@ -23,54 +23,65 @@ LAYERS: dict[str, int] = {
     "suggest": 0,
     "quotes": 0,
     "yamlread": 0,
-    # 1: the typed models, and where a store is
+    # 1: the typed models; the input schema pydantic validates (never imported by models); where a store is
     "models": 1,
-    "schema": 1,  # the input schema pydantic validates (imports pydantic: never from models)
+    "schema": 1,
     "storepath": 1,
-    # 2: the contract's rules (agreement, consensus, dates)
+    # 2: the contract's rules (agreement, consensus, dates); the schema's errors in words
     "rules": 2,
-    "checks_similarity": 2,
-    # 3: reading and checking a store
-    "loading": 3,
-    # 4: the cache; what the commands compute
-    "cache": 4,
-    "analysis": 4,
-    "diff": 4,
-    "checkreport": 4,
-    "quote_spans": 4,
-    # 5: the library's front door; loading two sides; the shared renderers
-    "views": 5,
-    "workbench": 5,  # built on analysis's name checks and claim JSON
-    "api": 5,
-    "diffsides": 5,
-    "rendering": 5,
-    "markdown": 5,
-    "output": 5,
-    # 6: renderers of one view or format, built on the shared ones
-    "render_diff": 6,
-    "render_views": 6,
-    "workbench_render": 6,
-    "render_html": 6,
-    "github": 6,
-    "render_csv": 6,
-    "export_sqlite": 6,
-    "annotations": 6,
-    "jsonschema_export": 6,
-    # 7: what the commands share (consoles, global options, loading, printing, errors)
-    "commands": 7,  # the package itself: a docstring, no imports
-    "commands.common": 7,
-    # 8: the commands, grouped by purpose; each loads, computes, renders, exits
-    "commands.checking": 8,
-    "commands.reading": 8,
-    "commands.views": 8,
-    "commands.export": 8,
-    "commands.curation": 8,
-    "commands.diff": 8,
-    # 9: the command line: the typer app, its global options, the list of commands
-    "cli": 9,
-    # 10: the entry point, and the package's lazy facade (which may name anything)
-    "__main__": 10,
-    "__init__": 10,
+    "schema_messages": 2,
+    # 3: what every check rule shares
+    "checks.base": 3,
+    # 4: the check rules, one module each (checks/), run on the merged store
+    "checks.references": 4,
+    "checks.based_on": 4,
+    "checks.dates": 4,
+    "checks.similarity": 4,
+    "checks.quotes": 4,
+    # 5: the registry of rules, in the order they run
+    "checks": 5,
+    # 6: reading and checking a store (runs the rules); the old name of checks.similarity
+    "loading": 6,
+    "checks_similarity": 6,
+    # 7: the cache; what the commands compute
+    "cache": 7,
+    "analysis": 7,
+    "diff": 7,
+    "checkreport": 7,
+    "quote_spans": 7,
+    # 8: the library's front door; views built on analysis; loading two sides; the shared renderers
+    "views": 8,
+    "workbench": 8,
+    "api": 8,
+    "diffsides": 8,
+    "rendering": 8,
+    "markdown": 8,
+    "output": 8,
+    # 9: renderers of one view or format, built on the shared ones
+    "render_diff": 9,
+    "render_views": 9,
+    "workbench_render": 9,
+    "render_html": 9,
+    "github": 9,
+    "render_csv": 9,
+    "export_sqlite": 9,
+    "annotations": 9,
+    "jsonschema_export": 9,
+    # 10: what the commands share (consoles, global options, loading, printing, errors)
+    "commands": 10,
+    "commands.common": 10,
+    # 11: the commands, grouped by purpose; each loads, computes, renders, exits
+    "commands.checking": 11,
+    "commands.reading": 11,
+    "commands.views": 11,
+    "commands.export": 11,
+    "commands.curation": 11,
+    "commands.diff": 11,
+    # 12: the command line: the typer app, its global options, the list of commands
+    "cli": 12,
+    # 13: the entry point, and the package's lazy facade (which may name anything)
+    "__main__": 13,
+    "__init__": 13,
 }
 
 

@@ -49,7 +49,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .checks_similarity import DEFAULT_THRESHOLD
+from .checks.similarity import DEFAULT_THRESHOLD
 from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
 from .problems import Problem
 from .storepath import expand_home, store_files

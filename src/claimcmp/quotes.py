@@ -76,7 +76,7 @@ class SourceText:
         self._marked: tuple[str, list[int]] | None = None
         self._lookups = 0
         self._word_index: dict[str, int] | None = None
-        self._word_offsets: dict[str, list[int]] | None = None  # for the closest passage
+        self._closest: ClosestSearch | None = None  # for the closest passage, built on demand
 
     def find(self, quote: str) -> int | None:
         """The 1-based line where the quote starts, or None if it is not in the text."""
@@ -147,6 +147,52 @@ class SourceText:
         return bisect.bisect_right(line_starts, first)
 
     def closest(self, quote: str) -> Passage | None:
+        """The passage most like the quote's first missing segment (for a hint);
+        see ``ClosestSearch``."""
+        if self._closest is None:
+            self._closest = ClosestSearch(*self._readings[0])
+        return self._closest.closest(quote)
+
+
+# The closest passage: a text up to this long is searched whole for a short
+# segment (a 500-character quote in 20,000 characters: ~10 ms); beyond it, only
+# windows where the segment's rarer words (at most _RARE occurrences) vote for a
+# start, in buckets of _BUCKET characters. A segment longer than 2 * _PIECE is
+# compared in pieces of _PIECE characters.
+_CLOSEST_TEXT = 20_000
+_RARE = 50
+_FEW = 6
+_BUCKET = 64
+_PIECE = 256
+
+
+# After this many quotes of one source, index its words: cheaper than scanning.
+_INDEX_AFTER = 24
+_KEY = 16
+_BREAK = "\x00"  # marks a hyphen at a line end in the slow path's reading
+
+
+def _word_offsets(flat: str) -> dict[str, list[int]]:
+    """Each word of a flat text, with the offsets where it occurs."""
+    index: dict[str, list[int]] = {}
+    at = 0
+    for word in flat.split(" "):
+        index.setdefault(word, []).append(at)
+        at += len(word) + 1
+    return index
+
+
+class ClosestSearch:
+    """The passage of a text closest to a quote that is not in it, for the hint
+    of a ``quote-not-found`` problem; built from a text's first reading, with
+    its word index on demand."""
+
+    def __init__(self, flat: str, line_starts: list[int]) -> None:
+        self._flat = flat
+        self._line_starts = line_starts
+        self._word_offsets: dict[str, list[int]] | None = None
+
+    def closest(self, quote: str) -> Passage | None:
         """The passage most like the quote's first missing segment (for a hint).
 
         Bounded in time whatever the lengths: a short segment is aligned with
@@ -155,7 +201,7 @@ class SourceText:
         passage where it starts, and the passage shown is where the first piece
         differs (see ``_CLOSEST_TEXT`` and ``_PIECE``).
         """
-        flat, line_starts = self._readings[0]
+        flat, line_starts = self._flat, self._line_starts
         segments = quote_segments(quote)
         if not segments or not flat:
             return None
@@ -178,7 +224,7 @@ class SourceText:
         """(start, end, score) of the best alignment of a short segment."""
         from rapidfuzz import fuzz
 
-        flat = self._readings[0][0]
+        flat = self._flat
         if len(flat) <= _CLOSEST_TEXT:
             windows = [(0, len(flat))]
         else:
@@ -198,7 +244,7 @@ class SourceText:
         is the pieces' mean; the passage is the first piece that differs."""
         from rapidfuzz import fuzz
 
-        flat = self._readings[0][0]
+        flat = self._flat
         starts = self._likely_starts(target[: _PIECE * 8])
         if not starts:
             return None
@@ -231,14 +277,9 @@ class SourceText:
     def _likely_starts(self, target: str) -> list[int]:
         """Up to three offsets of the text where the segment most likely starts:
         voted for by the occurrences of its rarer words."""
-        flat = self._readings[0][0]
+        flat = self._flat
         if self._word_offsets is None:
-            index: dict[str, list[int]] = {}
-            at = 0
-            for word in flat.split(" "):
-                index.setdefault(word, []).append(at)
-                at += len(word) + 1
-            self._word_offsets = index
+            self._word_offsets = _word_offsets(flat)
         words: list[tuple[int, int, list[int]]] = []  # (occurrences, offset in target, offsets in text)
         at = 0
         for word in target.split(" "):
@@ -256,24 +297,6 @@ class SourceText:
                 votes[bucket] = votes.get(bucket, 0) + 1
         best = sorted(votes, key=lambda bucket: (-votes[bucket], bucket))[:3]
         return [max(0, bucket * _BUCKET) for bucket in best]
-
-
-# The closest passage: a text up to this long is searched whole for a short
-# segment (a 500-character quote in 20,000 characters: ~10 ms); beyond it, only
-# windows where the segment's rarer words (at most _RARE occurrences) vote for a
-# start, in buckets of _BUCKET characters. A segment longer than 2 * _PIECE is
-# compared in pieces of _PIECE characters.
-_CLOSEST_TEXT = 20_000
-_RARE = 50
-_FEW = 6
-_BUCKET = 64
-_PIECE = 256
-
-
-# After this many quotes of one source, index its words: cheaper than scanning.
-_INDEX_AFTER = 24
-_KEY = 16
-_BREAK = "\x00"  # marks a hyphen at a line end in the slow path's reading
 
 
 def _segment_pattern(segment: str) -> re.Pattern[str]:

@@ -190,135 +190,160 @@ def _awaiting_key(stack: list[_Frame]) -> bool:
     return bool(stack) and isinstance(stack[-1].value, dict) and stack[-1].key is _NO_KEY
 
 
-def read_events(text: str) -> ReadResult:
-    """Plain data and positions from YAML text; raises ``YamlProblem``."""
-    marks = Marks()
-    duplicates: list[YamlProblem] = []
-    stack: list[_Frame] = []
-    anchors: dict[str, tuple[Any, int]] = {}
-    alias_nodes = 0
-    documents = 0
-    result: Any = None
+def _scalar_value(event: Any, mark: tuple[int, int]) -> Any:
+    """A scalar event's value: by its tag, else as a plain scalar (``resolve_plain``), else text."""
+    try:
+        if event.tag is not None:
+            _check_tag(event, set(_STANDARD_TAGS))
+            return _tagged_scalar(event.tag, event.value, *mark)
+        if event.implicit[0]:
+            return resolve_plain(event.value)
+        return event.value
+    except ValueError:  # int() refuses numbers of more than 4,300 digits
+        raise YamlProblem(
+            *mark,
+            f"a number of {len(event.value):,} digits is too long; "
+            "put it in quotes if it is meant as text",
+            "yaml-long-number",
+        ) from None
 
-    def child_loc() -> Loc:
-        if not stack:
+
+class _Builder:
+    """Plain data and the positions of its nodes, built from PyYAML's events."""
+
+    def __init__(self) -> None:
+        self.marks = Marks()
+        self.duplicates: list[YamlProblem] = []
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.alias_nodes = 0
+        self.documents = 0
+        self.result: Any = None
+
+    def child_loc(self) -> Loc:
+        if not self.stack:
             return ()
-        top = stack[-1]
+        top = self.stack[-1]
         if isinstance(top.value, list):
             return (*top.loc, len(top.value))
         return (*top.loc, top.key)
 
-    def attach(value: Any, size: int, mark: tuple[int, int], anchor: str | None) -> None:
-        nonlocal result
+    def attach(self, value: Any, size: int, mark: tuple[int, int], anchor: str | None) -> None:
         if anchor is not None:
-            anchors[anchor] = (value, size)
-        if not stack:
-            result = value
+            self.anchors[anchor] = (value, size)
+        if not self.stack:
+            self.result = value
             return
-        top = stack[-1]
+        top = self.stack[-1]
         top.size += size
         if isinstance(top.value, list):
             top.value.append(value)
             return
         if top.key is _NO_KEY:
-            # This node is a key.
-            if isinstance(value, (dict, list)):
-                raise YamlProblem(
-                    *mark, "a mapping key must be plain text, not a list or mapping", "yaml-complex-key"
-                )
-            if value in top.seen:
-                first_line = top.seen[value][0]
-                duplicates.append(
-                    YamlProblem(
-                        *mark,
-                        f"duplicate key {value!r} (first at line {first_line}); "
-                        "YAML would silently keep only one of them: remove or rename one",
-                        "duplicate-key",
-                    )
-                )
-                top.key = _DUPLICATE
-                return
-            else:
-                top.seen[value] = mark
-                top.key = value
-                marks.keys[(*top.loc, value)] = mark
+            self.attach_key(top, value, mark)
             return
         if top.key is not _DUPLICATE:
             top.value[top.key] = value
         top.key = _NO_KEY
 
+    def attach_key(self, top: _Frame, value: Any, mark: tuple[int, int]) -> None:
+        """``value`` is the next key of the mapping ``top``."""
+        if isinstance(value, (dict, list)):
+            raise YamlProblem(
+                *mark, "a mapping key must be plain text, not a list or mapping", "yaml-complex-key"
+            )
+        if value in top.seen:
+            first_line = top.seen[value][0]
+            self.duplicates.append(
+                YamlProblem(
+                    *mark,
+                    f"duplicate key {value!r} (first at line {first_line}); "
+                    "YAML would silently keep only one of them: remove or rename one",
+                    "duplicate-key",
+                )
+            )
+            top.key = _DUPLICATE
+            return
+        top.seen[value] = mark
+        top.key = value
+        self.marks.keys[(*top.loc, value)] = mark
+
+    def scalar(self, event: Any) -> None:
+        mark = _mark(event)
+        value = _scalar_value(event, mark)
+        if not _awaiting_key(self.stack):
+            self.marks.values[self.child_loc()] = mark
+        self.attach(value, 1, mark, event.anchor)
+
+    def start(self, event: Any, is_map: bool) -> None:
+        mark = _mark(event)
+        _check_tag(event, {"tag:yaml.org,2002:map" if is_map else "tag:yaml.org,2002:seq"})
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlProblem(
+                *mark, f"nesting deeper than {MAX_DEPTH} levels; a store needs six", "yaml-too-deep"
+            )
+        if _awaiting_key(self.stack):
+            raise YamlProblem(
+                *mark, "a mapping key must be plain text, not a list or mapping", "yaml-complex-key"
+            )
+        loc = self.child_loc()
+        self.marks.values[loc] = mark
+        self.stack.append(_Frame(loc, {} if is_map else [], event.anchor))
+
+    def end(self) -> None:
+        frame = self.stack.pop()
+        self.attach(frame.value, frame.size, self.marks.values[frame.loc], frame.anchor)
+
+    def alias(self, event: Any) -> None:
+        mark = _mark(event)
+        if event.anchor not in self.anchors:
+            raise YamlProblem(
+                *mark,
+                f"alias *{event.anchor} refers to no finished anchor &{event.anchor} "
+                "(anchors must come before their aliases and cannot contain them)",
+                "yaml-alias",
+            )
+        value, size = self.anchors[event.anchor]
+        self.alias_nodes += size
+        if self.alias_nodes > MAX_ALIAS_NODES:
+            raise YamlProblem(
+                *mark,
+                f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes; "
+                "write the values out instead of nesting anchors",
+                "yaml-alias-expansion",
+            )
+        if not _awaiting_key(self.stack):
+            self.marks.values[self.child_loc()] = mark
+        self.attach(value, size, mark, None)
+
+    def document(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise YamlProblem(
+                *_mark(event),
+                "a second YAML document ('---'); a store file holds one document: "
+                "split it into two files or remove the '---'",
+                "yaml-multiple-documents",
+            )
+
+
+def read_events(text: str) -> ReadResult:
+    """Plain data and positions from YAML text; raises ``YamlProblem``."""
+    builder = _Builder()
     try:
         event: Any  # PyYAML's stubs type events as the base class, without their fields
         for event in yaml.parse(text, Loader=_Loader):
             kind = type(event)
             if kind is yaml.ScalarEvent:
-                mark = _mark(event)
-                try:
-                    if event.tag is not None:
-                        _check_tag(event, set(_STANDARD_TAGS))
-                        value = _tagged_scalar(event.tag, event.value, *mark)
-                    elif event.implicit[0]:
-                        value = resolve_plain(event.value)
-                    else:
-                        value = event.value
-                except ValueError:  # int() refuses numbers of more than 4,300 digits
-                    raise YamlProblem(
-                        *mark,
-                        f"a number of {len(event.value):,} digits is too long; "
-                        "put it in quotes if it is meant as text",
-                        "yaml-long-number",
-                    ) from None
-                if not _awaiting_key(stack):
-                    marks.values[child_loc()] = mark
-                attach(value, 1, mark, event.anchor)
+                builder.scalar(event)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                mark = _mark(event)
-                is_map = kind is yaml.MappingStartEvent
-                _check_tag(event, {"tag:yaml.org,2002:map" if is_map else "tag:yaml.org,2002:seq"})
-                if len(stack) >= MAX_DEPTH:
-                    raise YamlProblem(
-                        *mark, f"nesting deeper than {MAX_DEPTH} levels; a store needs six", "yaml-too-deep"
-                    )
-                if _awaiting_key(stack):
-                    raise YamlProblem(
-                        *mark, "a mapping key must be plain text, not a list or mapping", "yaml-complex-key"
-                    )
-                loc = child_loc()
-                marks.values[loc] = mark
-                stack.append(_Frame(loc, {} if is_map else [], event.anchor))
+                builder.start(event, kind is yaml.MappingStartEvent)
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                frame = stack.pop()
-                attach(frame.value, frame.size, marks.values[frame.loc], frame.anchor)
+                builder.end()
             elif kind is yaml.AliasEvent:
-                mark = _mark(event)
-                if event.anchor not in anchors:
-                    raise YamlProblem(
-                        *mark,
-                        f"alias *{event.anchor} refers to no finished anchor &{event.anchor} "
-                        "(anchors must come before their aliases and cannot contain them)",
-                        "yaml-alias",
-                    )
-                value, size = anchors[event.anchor]
-                alias_nodes += size
-                if alias_nodes > MAX_ALIAS_NODES:
-                    raise YamlProblem(
-                        *mark,
-                        f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes; "
-                        "write the values out instead of nesting anchors",
-                        "yaml-alias-expansion",
-                    )
-                if not _awaiting_key(stack):
-                    marks.values[child_loc()] = mark
-                attach(value, size, mark, None)
+                builder.alias(event)
             elif kind is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise YamlProblem(
-                        *_mark(event),
-                        "a second YAML document ('---'); a store file holds one document: "
-                        "split it into two files or remove the '---'",
-                        "yaml-multiple-documents",
-                    )
+                builder.document(event)
     except yaml.MarkedYAMLError as error:
         raise _syntax_problem(error, text) from None
     except yaml.reader.ReaderError as error:  # a character YAML forbids, e.g. NUL
@@ -335,7 +360,7 @@ def read_events(text: str) -> ReadResult:
         raise YamlProblem(None, None, f"YAML error: {error}") from None
     except RecursionError:  # pragma: no cover - the reader does not recurse
         raise YamlProblem(None, None, "nesting too deep", "yaml-too-deep") from None
-    return ReadResult(result, marks, duplicates)
+    return ReadResult(builder.result, builder.marks, builder.duplicates)
 
 
 _SYNTAX_HINTS = (
