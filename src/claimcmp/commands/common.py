@@ -16,7 +16,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
 from ..problems import ClaimcmpError, Problem, StoreError
@@ -143,7 +143,18 @@ def print_rows(rows: list[dict[str, Any]], format: TableFormat, table: Callable[
 
         sys.stdout.write(csv_text(rows))
     else:
-        out.print(table(), crop=False)
+        renderable = table()
+        if isinstance(renderable, Group) and len(renderable.renderables) > _BATCH:
+            # Records of a long listing: a batch at a time, so the first are on
+            # screen at once (rich writes a renderable only once it is whole).
+            items = renderable.renderables
+            for start in range(0, len(items), _BATCH):
+                out.print(Group(*items[start : start + _BATCH]), crop=False)
+        else:
+            out.print(renderable, crop=False)
+
+
+_BATCH = 200  # records printed at a time
 
 
 def print_json(items: list[Any]) -> None:
