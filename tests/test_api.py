@@ -89,3 +89,27 @@ def test_import_claimcmp_is_cheap() -> None:
     code = "import sys, claimcmp; print(sorted(m for m in ('pydantic', 'rich', 'yaml') if m in sys.modules))"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"
+
+
+def test_views_and_diff_are_library_functions(store: Path, make_store) -> None:
+    loaded = claimcmp.load(store)
+    # by hand from conftest.STORE: parukh (beta supports, alpha refutes) and
+    # five-year-term (alpha supports, gamma refutes) are contested; corridor-open
+    # (beta supports, gamma qualifies) is mixed
+    coverage = claimcmp.coverage(loaded)
+    assert [(c.claim.id, c.consensus) for c in coverage.claims] == [
+        ("parukh", "contested"),
+        ("five-year-term", "contested"),
+        ("corridor-open", "mixed"),
+    ]
+    assert [c.silent for c in coverage.claims] == [["gamma"], ["beta"], ["alpha"]]
+    # only parukh has a date (2022-03); the other two are undated
+    timeline = claimcmp.timeline(loaded)
+    assert [c.id for c in timeline.claims] == ["parukh"] and timeline.undated == 2
+    # rewording one claim: one changed claim, nothing added or removed
+    other = make_store(
+        STORE.replace("Peacekeepers prevented the capture of Parukh.", "Reworded."), name="b.yaml"
+    )
+    change = claimcmp.diff(loaded, claimcmp.load(other))
+    assert change.differs and [c.new.id for c in change.changed] == ["parukh"]
+    assert not change.added and not change.removed

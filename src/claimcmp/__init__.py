@@ -38,6 +38,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "consensus": ("rules", "consensus"),
     "independent": ("rules", "independent"),
     "is_anachronistic": ("rules", "is_anachronistic"),
+    "agreement_view": ("views", "agreement_view"),
+    "coverage": ("views", "coverage_view"),
+    "timeline": ("views", "timeline_view"),
+    "diff": ("diff", "compare"),
 }
 
 # Spelled out (not built from _EXPORTS) so that linters and type checkers see it.
@@ -54,21 +58,29 @@ __all__ = [
     "Topic",
     "__version__",
     "agreement",
+    "agreement_view",
     "check",
     "consensus",
     "contradictions",
+    "coverage",
+    "diff",
     "find",
     "independent",
     "is_anachronistic",
     "load",
+    "timeline",
 ]
 
 if TYPE_CHECKING:
     from .analysis import find_contradictions as contradictions
     from .api import check, find, load
+    from .diff import compare as diff
     from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
     from .problems import ClaimcmpError, Problem, StoreError
     from .rules import agreement, consensus, independent, is_anachronistic
+    from .views import agreement_view
+    from .views import coverage_view as coverage
+    from .views import timeline_view as timeline
 
 
 def __getattr__(name: str) -> Any:
