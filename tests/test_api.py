@@ -110,6 +110,18 @@ def test_views_and_diff_are_library_functions(store: Path, make_store) -> None:
     other = make_store(
         STORE.replace("Peacekeepers prevented the capture of Parukh.", "Reworded."), name="b.yaml"
     )
-    change = claimcmp.diff(loaded, claimcmp.load(other))
+    change = claimcmp.compare(loaded, claimcmp.load(other))
     assert change.differs and [c.new.id for c in change.changed] == ["parukh"]
     assert not change.added and not change.removed
+
+
+def test_exported_names_survive_their_modules_being_imported() -> None:
+    # Importing a submodule binds its name on the package: no export may share
+    # a submodule's name, or it would turn into the module (claimcmp.diff did).
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.iter_modules(claimcmp.__path__):
+        importlib.import_module(f"claimcmp.{info.name}")
+    for name in claimcmp.__all__:
+        assert not isinstance(getattr(claimcmp, name), type(claimcmp)), name

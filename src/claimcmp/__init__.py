@@ -41,7 +41,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "agreement_view": ("views", "agreement_view"),
     "coverage": ("views", "coverage_view"),
     "timeline": ("views", "timeline_view"),
-    "diff": ("diff", "compare"),
+    # not "diff": that name is the module claimcmp.diff, which Python binds on import
+    "compare": ("diff", "compare"),
 }
 
 # Spelled out (not built from _EXPORTS) so that linters and type checkers see it.
@@ -60,10 +61,10 @@ __all__ = [
     "agreement",
     "agreement_view",
     "check",
+    "compare",
     "consensus",
     "contradictions",
     "coverage",
-    "diff",
     "find",
     "independent",
     "is_anachronistic",
@@ -74,7 +75,7 @@ __all__ = [
 if TYPE_CHECKING:
     from .analysis import find_contradictions as contradictions
     from .api import check, find, load
-    from .diff import compare as diff
+    from .diff import compare
     from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
     from .problems import ClaimcmpError, Problem, StoreError
     from .rules import agreement, consensus, independent, is_anachronistic
