@@ -42,31 +42,14 @@ def write_atomically(path: Path, content: str, protected: Iterable[Path]) -> Non
     Refuses any file of the store (``protected``): an export must never destroy
     the data it was made from.
     """
-    target = _checked_target(path, protected)
-    folder = target.parent
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write here: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+
+    def write(temporary: Path) -> None:
+        with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
-        if target.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(temporary, target.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(error, OSError):
-            raise OutputError(f"{path}: cannot write: {error.strerror or error}") from None
-        raise
+
+    build_atomically(path, write, protected)
 
 
 def _checked_target(path: Path, protected: Iterable[Path]) -> Path:
@@ -94,9 +77,10 @@ def _checked_target(path: Path, protected: Iterable[Path]) -> Path:
 
 
 def build_atomically(path: Path, build: Callable[[Path], None], protected: Iterable[Path]) -> None:
-    """Have ``build`` write a new file at a temporary path beside ``path``, then
-    rename it into place: like ``write_atomically``, for a file such as an SQLite
-    database that a library writes itself. Refuses any file of the store."""
+    """Have ``build`` write a new file at a temporary path beside ``path`` (it
+    starts empty, which SQLite takes as an empty database), then rename it into
+    place, keeping the mode of the file it replaces. Refuses any file of the
+    store; on any failure the old file is intact and no temporary file is left."""
     target = _checked_target(path, protected)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -104,10 +88,14 @@ def build_atomically(path: Path, build: Callable[[Path], None], protected: Itera
         raise OutputError(f"{path}: cannot write here: {error.strerror or error}") from None
     os.close(handle)
     try:
-        build(Path(temporary))  # an empty file, which SQLite takes as an empty database
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
+        build(Path(temporary))
+        if target.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(temporary, target.stat().st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     except BaseException as error:
         with contextlib.suppress(OSError):
