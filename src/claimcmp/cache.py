@@ -49,10 +49,10 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .checks.similarity import DEFAULT_THRESHOLD
 from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
 from .problems import Problem
 from .storepath import expand_home, store_files
+from .thresholds import DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
     from .loading import Memo, _Unit
@@ -82,11 +82,13 @@ def _code_stamp() -> bytes:
     """Changes whenever claimcmp's own code does."""
     here = Path(__file__).parent
     stamps = []
-    for name in sorted(os.listdir(here)):
-        if name.endswith(".py"):
-            with contextlib.suppress(OSError):
-                info = (here / name).stat()
-                stamps.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
+    # The package's subfolders too: the check rules live in checks/.
+    for folder in (here, *sorted(p for p in here.iterdir() if (p / "__init__.py").is_file())):
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".py"):
+                with contextlib.suppress(OSError):
+                    info = (folder / name).stat()
+                    stamps.append(f"{folder.name}/{name}:{info.st_size}:{info.st_mtime_ns}")
     return ("|".join(stamps) + "|" + "|".join(_library_versions())).encode()
 
 
