@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "suggest": 0,
     "quotes": 0,
     "yamlread": 0,
+    "thresholds": 0,
     # 1: the typed models; the input schema pydantic validates (never imported by models); where a store is
     "models": 1,
     "schema": 1,

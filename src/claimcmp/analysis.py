@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,12 @@ class ClaimFilter:
 
 def require_names(store: Store, kind: str, names: Iterable[str]) -> None:
     """Raise UnknownNameError for the first name the store lacks."""
-    table: Any = {"topic": store.topics, "source": store.sources, "tag": tag_names(store)}[kind]
+    names = list(names)
+    if not names:
+        return  # the tags are gathered only when asked for (a pass over every claim)
+    table: Any = {"topic": store.topics, "source": store.sources}.get(kind)
+    if table is None:
+        table = tag_names(store)
     for name in names:
         if name not in table:
             raise UnknownNameError(kind, name, closest_names(name, table))
@@ -163,26 +168,29 @@ def find_contradictions(store: Store, topics: Sequence[str] = (), sources: Seque
     require_names(store, "topic", topics)
     require_names(store, "source", sources)
     wanted = set(sources)
-    found = [
-        claim
-        for claim in store.claims.values()
-        if claim.contested
-        and (not topics or claim.topic in topics)
-        and (
-            not wanted
-            or any(p.source in wanted and p.stance in ("supports", "refutes") for p in claim.positions)
-        )
-    ]
     topic_order = {topic_id: i for i, topic_id in enumerate(store.topics)}
-    claim_order = {claim_id: i for i, claim_id in enumerate(store.claims)}
-    found.sort(
-        key=lambda c: (
-            tuple(-n for n in contestedness(c)),
-            topic_order.get(c.topic, 0),
-            claim_order[c.id],
+    # One pass over the claims' stances (tuples unpacked, no property calls):
+    # the contested claims with their sort key, as ``contestedness`` orders them.
+    keyed: list[tuple[int, int, int, int, Claim]] = []
+    for order, claim in enumerate(store.claims.values()):
+        stances = [position[1] for position in claim.positions]
+        supports = stances.count("supports")
+        refutes = stances.count("refutes")
+        if not supports or not refutes or (topics and claim.topic not in topics):
+            continue
+        if wanted and not any(
+            p.source in wanted and p.stance in ("supports", "refutes") for p in claim.positions
+        ):
+            continue
+        keyed.append(
+            (-min(supports, refutes), -(supports + refutes), topic_order.get(claim.topic, 0), order, claim)
         )
-    )
-    return found
+    keyed.sort(key=_without_claim)
+    return [entry[4] for entry in keyed]
+
+
+def _without_claim(entry: tuple[int, int, int, int, Claim]) -> tuple[int, int, int, int]:
+    return entry[:4]
 
 
 def resolve_name(store: Store, name: str) -> Topic | Claim:
@@ -294,8 +302,15 @@ def summarize(store: Store) -> Summary:
 
 def claim_json(store: Store, claim: Claim) -> dict[str, Any]:
     """A claim as the format page's JSON shape (plus line, note and contested)."""
+    return _claim_json(claim, store.anchors.get)
+
+
+def _claim_json(claim: Claim, line: Callable[[tuple[str, str]], int | None]) -> dict[str, Any]:
+    # Positions unpacked as tuples: a named field's lookup per value cost a
+    # third of building the JSON of 8,000 contested claims.
+    claim_id = claim.id
     return {
-        "id": claim.id,
+        "id": claim_id,
         "topic": claim.topic,
         "text": claim.text,
         "date": claim.date,
@@ -304,20 +319,21 @@ def claim_json(store: Store, claim: Claim) -> dict[str, Any]:
         "contested": claim.contested,
         "positions": [
             {
-                "source": p.source,
-                "stance": p.stance,
-                "quote": p.quote,
-                "note": p.note,
-                "inferred": p.inferred,
-                "line": store.anchors.get((claim.id, p.source)),
+                "source": source,
+                "stance": stance,
+                "quote": quote,
+                "note": note,
+                "inferred": inferred,
+                "line": line((claim_id, source)),
             }
-            for p in claim.positions
+            for source, stance, quote, note, inferred in claim.positions
         ],
     }
 
 
 def claims_json(store: Store, claims: Iterable[Claim]) -> list[dict[str, Any]]:
-    return [claim_json(store, claim) for claim in claims]
+    line = store.anchors.get
+    return [_claim_json(claim, line) for claim in claims]
 
 
 def store_json(store: Store) -> dict[str, Any]:

@@ -50,7 +50,7 @@ def check(
     ``near_duplicate`` is the score (0-100) from which two claims' texts are
     warned of as near-duplicates (default: ``$CLAIMCMP_NEAR_DUPLICATE_THRESHOLD``, else 90).
     """
-    from .checks.similarity import threshold_from
+    from .thresholds import threshold_from
 
     environment = os.environ if env is None else env
     try:

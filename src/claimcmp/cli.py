@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -150,9 +151,31 @@ def main() -> None:
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         app()
+    except SystemExit as stop:
+        _end_without_teardown(stop.code)
+        raise
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         raise SystemExit(130) from None
     except BrokenPipeError:
         silence_stdout()
         raise SystemExit(0) from None
+
+
+def _end_without_teardown(code: object) -> None:
+    """End the process now with ``code`` once stdout and stderr are flushed,
+    skipping the interpreter's teardown: freeing a large store's objects one by
+    one took 0.04-0.08 s of a 0.5 s command at 20,000 claims (nothing claimcmp
+    runs at exit: no threads, no atexit handlers, every file closed by then).
+    Anything unusual (a message as the code, a flush that fails) is left to
+    Python's own exit, as before."""
+    if code is None:
+        code = 0
+    if type(code) is not int:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)

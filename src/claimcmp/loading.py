@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -410,6 +411,10 @@ class _StoreCheck:
     broken_topic_refs: set[str] = field(default_factory=set)
     units: list[_Unit] = field(default_factory=list)
     near_duplicate: float = DEFAULT_THRESHOLD  # checks.similarity's threshold
+    # Where each of the store's files leads (``os.path.realpath``), found once
+    # per check: once per source text cost 20,000 ``realpath``s (0.5-0.9 s) for
+    # 200 sources in 100 files.
+    real_files: frozenset[str] | None = None
 
     def run(self, *, anchor_quotes: bool) -> CheckResult:
         files = store_files(self.path)
@@ -655,7 +660,9 @@ def _text_path(check: _StoreCheck, store: Store, source_id: str, path: Path) -> 
         )
     if not regular:
         return "not-regular-file", f"source {source_id!r}: {shown} is not a regular file"
-    refusal = refused_text_file(path, real, store)
+    if check.real_files is None:
+        check.real_files = frozenset(os.path.realpath(store_file) for store_file in store.files)
+    refusal = refused_text_file(path, real, store, check.real_files)
     if refusal is not None:
         return "not-a-text-file", f"source {source_id!r}: {shown} {refusal}"
     return real

@@ -66,13 +66,18 @@ def hidden_part(path: Path, real: Path, root: Path) -> str | None:
     return None
 
 
-def refused_text_file(path: Path, real: Path, store: Store) -> str | None:
+def refused_text_file(
+    path: Path, real: Path, store: Store, real_files: frozenset[str] | None = None
+) -> str | None:
     """Why an existing regular file may not be read as a source text, or None:
     only ``.txt`` and ``.md`` files (as named and where a link leads), and
-    never one of the store's own YAML files."""
+    never one of the store's own YAML files (``real_files``: where they lead,
+    if the caller has found it already)."""
     if real.suffix.lower() not in TEXT_SUFFIXES or path.suffix.lower() not in TEXT_SUFFIXES:
         return "is not a .txt or .md file; refused: a source text must be a plain-text .txt or .md file"
-    if any(str(real) == os.path.realpath(store_file) for store_file in store.files):
+    if real_files is None:
+        real_files = frozenset(os.path.realpath(store_file) for store_file in store.files)
+    if str(real) in real_files:
         return "is a file of the store itself; refused: name the source's own plain-text copy"
     return None
 

@@ -32,31 +32,15 @@ from typing import Any
 
 from ..models import Store
 from ..problems import Problem
+from ..thresholds import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD
+from ..thresholds import THRESHOLD_ENV as THRESHOLD_ENV
+from ..thresholds import threshold_from as threshold_from
 from .base import CheckInput
 
-DEFAULT_THRESHOLD = 90.0
-THRESHOLD_ENV = "CLAIMCMP_NEAR_DUPLICATE_THRESHOLD"
 RARE_WORDS = 3  # a claim's rarest words, whose pairs are its bucket keys
 
 
 Origins = Mapping[tuple[str, str], tuple[Any, Any]]
-
-
-def threshold_from(env: Mapping[str, str], given: float | None = None) -> float:
-    """The near-duplicate threshold: the option's value, else the environment's,
-    else the default. ValueError if the environment's is not a number in 0-100."""
-    if given is not None:
-        return given
-    raw = env.get(THRESHOLD_ENV, "").strip()
-    if not raw:
-        return DEFAULT_THRESHOLD
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= 100:
-        raise ValueError(f"${THRESHOLD_ENV} must be a number from 0 to 100, not {raw!r}")
-    return value
 
 
 def near_duplicate_pairs(texts: list[str], threshold: float) -> list[tuple[int, int, float]]:
