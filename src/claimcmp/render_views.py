@@ -21,7 +21,7 @@ from rich.color import ColorSystem
 from rich.style import Style
 
 from .models import STANCES, Claim, Source
-from .rendering import STANCE_STYLES
+from .rendering import INFERRED_NOTE, STANCE_STYLES
 from .rules import PairAgreement
 from .views import AgreementView, CoverageView, Marker, TimelineView
 from .visible import plural, visible_line
@@ -41,7 +41,8 @@ MANY_SILENT = 8  # past this many, silent sources are counted, not named
 PROSE = 100  # sentences wrap at most this wide: longer lines are hard to read
 
 STANCE_LEGEND = "  ".join(f"{STANCE_MARKS[s]} {s}" for s in STANCES)
-INFERRED_LEGEND = f"{INFERRED} inferred: the stance follows only with the source's wider argument"
+# One wording of the inferred note in every view (list, show, the reports).
+INFERRED_LEGEND = INFERRED_NOTE
 
 # Background colours of the agreement heatmap, by rate (agree / shared).
 _HEAT: tuple[tuple[float, str], ...] = (
@@ -114,6 +115,22 @@ def _wrap(text: str, room: int) -> list[str]:
     return lines
 
 
+def _wrap_items(prefix: str, items: Sequence[str], room: int) -> list[str]:
+    """``prefix`` and the ``items`` joined by commas, in lines of at most ``room``
+    characters, broken only between items (an item longer than that gets a line)."""
+    lines: list[str] = []
+    current = prefix.rstrip()
+    for number, item in enumerate(items):
+        piece = item + ("," if number < len(items) - 1 else "")
+        if current and len(current) + 1 + len(piece) > room:
+            lines.append(current)
+            current = piece
+        else:
+            current = f"{current} {piece}" if current else piece
+    lines.append(current)
+    return lines
+
+
 def _indented(text: str, indent: int, width: int, style: str = "") -> list[Line]:
     pad = " " * indent
     return [[(pad + part, style)] for part in _wrap(text, max(20, width - indent))]
@@ -127,8 +144,9 @@ _MARK_PIECES = {stance: (STANCE_MARKS[stance], STANCE_STYLES[stance]) for stance
 
 
 def stance_lines(claim: Claim, indent: int, width: int) -> list[Line]:
-    """A claim's positions as ``✔ a  ✘ b*``, by stance, then as listed; after
-    ``indent`` spaces, on as many lines as ``width`` needs."""
+    """A claim's positions as ``✔ a  ✘* b``, by stance, then as listed (the inferred
+    star after the mark, as ``list`` and ``show`` put it); after ``indent`` spaces, on
+    as many lines as ``width`` needs."""
     pad: Line = [(" " * indent, "")] if indent else []
     lines: list[Line] = []
     line, used = list(pad), indent
@@ -136,13 +154,14 @@ def stance_lines(claim: Claim, indent: int, width: int) -> list[Line]:
     for stance in STANCES:
         mark = _MARK_PIECES[stance]
         for position in [p for p in positions if p.stance == stance]:
-            label = f" {position.source}{INFERRED if position.inferred else ''}  "
-            if used > indent and used + len(label) - 1 > width:
+            star = INFERRED if position.inferred else ""
+            label = f" {position.source}  "
+            if used > indent and used + len(star) + len(label) - 1 > width:
                 line[-1] = (line[-1][0][:-2], "")
                 lines.append(line)
                 line, used = list(pad), indent
-            line += (mark, (label, ""))
-            used += 1 + len(label)
+            line += ((mark[0] + star, mark[1]), (label, ""))
+            used += 1 + len(star) + len(label)
     if used > indent:
         line[-1] = (line[-1][0][:-2], "")
     lines.append(line)
@@ -308,7 +327,9 @@ def coverage_lines(view: CoverageView, width: int) -> list[Line]:
     rows, columns = _source_labels(ids, cell_width, width, topic_ids, extra=1)
     lines.extend(grid("topic", topic_ids, ["claims", *columns], cells, width))
     if rows != ids:
-        lines.extend(_indented("sources: " + ", ".join(rows), 0, width, "dim"))
+        # A number and its id stay on one line: wrapped between items, never inside one.
+        items = [" ".join(row.split()) for row in rows]
+        lines.extend([(line, "dim")] for line in _wrap_items("sources: ", items, max(20, width)))
     lines.append([(f"a cell: the source's positions on the topic's claims; {SILENT} silent", "dim")])
     lines.append([])
     if view.silent_source is not None:
@@ -374,7 +395,8 @@ def timeline_lines(view: TimelineView, width: int) -> list[Line]:
             "give a claim a 'date' to place it in time."
         )
         return _indented(message, 0, min(width, PROSE))
-    lines: list[Line] = []
+    # A title, as the other views have, so the output does not open on a blank line.
+    lines: list[Line] = [[(f"Timeline: {plural(len(view.claims), 'dated claim')}", "bold")]]
     year = month = None
     inferred = False
     for entry in view.entries:

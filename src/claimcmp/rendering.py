@@ -13,6 +13,7 @@ import string
 from collections.abc import Iterable, Sequence
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
@@ -27,7 +28,8 @@ from .vocabulary import STANCE_MARKS
 
 STANCE_STYLES = {"supports": "green", "refutes": "red", "qualifies": "yellow"}
 SILENT = "·"
-CONTESTED = "⚡ contested"
+CONTESTED_MARK = "⚡"
+CONTESTED = f"{CONTESTED_MARK} contested"
 INFERRED_MARK = "*"
 INFERRED_NOTE = "* inferred: follows from the quote only with the source's wider argument"
 STANCE_LEGEND = ", ".join(f"{STANCE_MARKS[s]} {s}" for s in STANCES)
@@ -128,12 +130,26 @@ def indented(body: Text, indent: int, width: int) -> Text:
     return result
 
 
-def fits(fixed: Iterable[int], flexible: int, width: int) -> bool:
+def fits(fixed: Iterable[int], flexible: int | Sequence[int], width: int) -> bool:
     """Whether a table of columns of ``fixed`` widths (ids, dates, counts: never wrapped)
-    and ``flexible`` columns that wrap (to 8 cells at least) fits ``width``, so that rich
-    need not cut a fixed column."""
-    widths = [*fixed, *([8] * flexible)]
+    and ``flexible`` columns that wrap fits ``width``, so that rich need not cut a fixed
+    column. ``flexible`` is a count of columns (8 cells at least each) or their least
+    widths."""
+    least = [8] * flexible if isinstance(flexible, int) else list(flexible)
+    widths = [*fixed, *least]
     return sum(widths) + 3 * len(widths) + 2 <= width
+
+
+# Words longer than this may be folded (a URL, a long compound): a column that
+# kept them whole would squeeze every other one.
+LONGEST_WORD = 24
+
+
+def longest_word(values: Iterable[str | None], least: int = 8) -> int:
+    """The width of the longest word of ``values`` (at least ``least``, at most
+    LONGEST_WORD): a wrapping column this wide never breaks a word in two."""
+    longest = max((cell_len(word) for value in values if value for word in value.split()), default=0)
+    return min(max(longest, least), LONGEST_WORD)
 
 
 # Past this many rows a table is shown as records: rich lays out a table whole
@@ -148,7 +164,11 @@ def sources_fit(stats: Sequence[SourceStats], width: int) -> bool:
     ids = max((len(visible_line(r.source.id)) for r in stats), default=2)
     dates = max((len(r.source.published or "") for r in stats), default=4)
     counts = max((len(str(r.total)) for r in stats), default=1)
-    return fits([ids, max(dates, 4), *[max(counts, 3)] * 4], 2, width)
+    words = [
+        longest_word(r.source.title for r in stats),
+        longest_word(r.source.publisher for r in stats),
+    ]
+    return fits([ids, max(dates, 4), *[max(counts, 3)] * 4], words, width)
 
 
 def topics_fit(stats: Sequence[TopicStats], width: int) -> bool:
@@ -165,8 +185,11 @@ def topics_fit(stats: Sequence[TopicStats], width: int) -> bool:
 def sources_table(stats: Sequence[SourceStats]) -> Table:
     table = Table(title="Sources", box=box.SIMPLE_HEAVY, expand=False)
     table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("title", ratio=3, min_width=12, overflow="fold")
-    table.add_column("publisher", ratio=2, min_width=8, overflow="fold")
+    # As wide as the longest word at least: rich folds a word wider than its column.
+    title_width = longest_word((r.source.title for r in stats), 12)
+    table.add_column("title", ratio=3, min_width=title_width, overflow="fold")
+    publisher_width = longest_word(r.source.publisher for r in stats)
+    table.add_column("publisher", ratio=2, min_width=publisher_width, overflow="fold")
     table.add_column("date", no_wrap=True)
     for stance in STANCES:
         table.add_column(STANCE_MARKS[stance], justify="right", header_style=STANCE_STYLES[stance])
@@ -199,11 +222,14 @@ def sources_records(stats: Sequence[SourceStats], width: int) -> Group:
                 detail.append_text(text(part, "dim"))
         detail.append(f"\n{counts}  all {row.total}")
         parts.append(indented(detail, 2, width))
-    parts.append(Text(plural(len(stats), "source"), style="dim"))
+    legend = f"{plural(len(stats), 'source')}; counts of positions by stance: {STANCE_LEGEND}"
+    parts.append(indented(Text(legend, style="dim"), 0, width))
     return Group(*parts)
 
 
-def topics_table(stats: Sequence[TopicStats]) -> Table:
+def topics_table(stats: Sequence[TopicStats]) -> RenderableType:
+    if not stats:
+        return Text("No topics yet: add topics and claims to the store.")
     table = Table(title="Topics", box=box.SIMPLE_HEAVY)
     table.add_column("id", style="bold", no_wrap=True)
     table.add_column("title", min_width=10, overflow="fold")
@@ -400,14 +426,17 @@ def topic_view_render(store: Store, view: TopicView, width: int, layout: str = "
             table.add_row(claim_cell(claim), *(stance_cell(claim, s.id) for s in view.sources))
         parts.append(table)
         parts.append(source_legend(view.sources, None))
-        legend = f"{SILENT} = silent"
+        legend = f"{SILENT} silent, {CONTESTED_MARK} contested"
     elif chosen == "grid":
         keys = source_keys(len(view.sources))
-        parts.append(stance_grid(view, keys))
+        parts.extend((Text(""), stance_grid(view, keys), Text("")))
+        # The grid has marks only: say what each means before the sources' key.
+        marks = Text(f"{STANCE_LEGEND}, {SILENT} silent, {CONTESTED_MARK} contested", style="dim")
+        parts.append(indented(marks, 0, width))
         parts.append(source_legend(view.sources, keys))
         by_source = dict(zip([s.id for s in view.sources], keys, strict=True))
         parts.append(stacked_claims(store, view.claims, width, keys=by_source))
-        legend = f"{SILENT} = silent; sources not listed under a claim are silent on it"
+        legend = "sources not listed under a claim are silent on it"
     else:
         parts.append(stacked_claims(store, view.claims, width))
         legend = "sources not listed under a claim are silent on it"
@@ -419,20 +448,23 @@ def topic_view_render(store: Store, view: TopicView, width: int, layout: str = "
     )
     if any_inferred(view.claims):
         footer.append(f"\n{INFERRED_NOTE}", style="dim")
-    parts.append(footer)
+    # Wrapped here, not by rich, which would leave a blank at the end of a wrapped line.
+    parts.append(indented(footer, 0, width))
     return Group(*parts)
 
 
 def stance_grid(view: TopicView, keys: Sequence[str]) -> Table:
     """Claims x sources, a stance mark in each cell; the column headers are ``keys``."""
-    table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, collapse_padding=True)
+    table = Table(
+        box=box.SIMPLE_HEAD, show_lines=False, show_edge=False, pad_edge=False, collapse_padding=True
+    )
     table.add_column("claim", no_wrap=True)
     for key in keys:
         table.add_column(key, justify="center", no_wrap=True, min_width=2)
     for claim in view.claims:
         head = id_text(claim.id)
         if claim.contested:
-            head.append(" ⚡", style="bold magenta")
+            head.append(f" {CONTESTED_MARK}", style="bold magenta")
         table.add_row(head, *(stance_mark(position_of(claim, s.id)) for s in view.sources))
     return table
 

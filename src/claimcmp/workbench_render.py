@@ -28,6 +28,11 @@ def _cut(passage: str) -> str:
     return line[: SHOWN_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
 
 
+# A passage found by words says nothing yet of the source's stance: the snippet
+# names the three (a YAML comment, so it pastes as is) instead of presuming one.
+STANCE_TO_CHOOSE = "supports  # or refutes, or qualifies: as the passage says"
+
+
 def locate_view(hits: Sequence[Hit], shown_file: Path | None) -> RenderableType:
     """Each hit: where it is (file:line:col, as editors read it), its score, and the
     position to paste, one YAML line each (never wrapped into the YAML)."""
@@ -42,7 +47,8 @@ def locate_view(hits: Sequence[Hit], shown_file: Path | None) -> RenderableType:
         heading.append(where, style="bold cyan")
         heading.append(f"  score {hit.score:g}", style="green" if hit.score >= 100 else "yellow")
         parts.append(heading)
-        parts.append(Text(visible(position_yaml(hit.source, hit.quote).rstrip("\n"))))
+        snippet = position_yaml(hit.source, hit.quote, STANCE_TO_CHOOSE)
+        parts.append(Text(visible(snippet.rstrip("\n"))))
         parts.append(Text())
     return Group(*parts[:-1])
 

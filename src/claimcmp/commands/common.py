@@ -84,7 +84,10 @@ def handles_errors(command: F) -> F:
             return command(*args, **kwargs)
         except StoreError as error:
             print_problems(error.problems, to=err, errors_only=True)
-            err.print("The store is invalid: fix the errors above ('claimcmp check' lists every problem).")
+            err.print(
+                "The store is invalid: fix the errors above ('claimcmp check' lists every problem).",
+                soft_wrap=True,
+            )
             raise typer.Exit(1) from None
         except ClaimcmpError as error:
             err.print(Text(f"error: {visible(str(error))}"), soft_wrap=True)
@@ -118,8 +121,36 @@ def load() -> Store:
 
 
 def load_readable() -> CheckResult:
-    """The store as far as it is valid: reading commands show that, then ``finish``."""
-    return load_checked()
+    """The store as far as it is valid: reading commands show that, then ``finish``.
+
+    A position an error names (a quote not found in its source, a stance the
+    contract does not know) is left out: a reader would take its quote for a
+    verbatim, checked one."""
+    from dataclasses import replace
+
+    result = load_checked()
+    if result.errors:
+        result = replace(result, store=without_invalid_positions(result))
+    return result
+
+
+def without_invalid_positions(result: CheckResult) -> Store:
+    """The store of ``result`` without the positions its errors name."""
+    from dataclasses import replace
+
+    bad = {(p.claim, p.source) for p in result.problems if p.severity == "error" and p.claim and p.source}
+    store = result.store
+    if not bad:
+        return store
+    claims = {
+        claim_id: claim._replace(
+            positions=tuple(p for p in claim.positions if (claim_id, p.source) not in bad)
+        )
+        if any((claim_id, p.source) in bad for p in claim.positions)
+        else claim
+        for claim_id, claim in store.claims.items()
+    }
+    return replace(store, claims=claims)
 
 
 def finish(result: CheckResult) -> None:

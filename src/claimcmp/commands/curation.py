@@ -12,11 +12,15 @@ from .common import Format, err, handles_errors, load, out, print_json
 
 
 @handles_errors
-def init(folder: Path = typer.Argument(..., help="A folder with the texts in FOLDER/texts/*.txt.")) -> None:
+def init(
+    folder: Path = typer.Argument(
+        ..., metavar="FOLDER", help="A folder with the texts in FOLDER/texts/*.txt."
+    ),
+) -> None:
     """Make a new store, FOLDER/data/claims.yaml, with one source per FOLDER/texts/*.txt.
 
     \b
-    Example:  claimcmp init my-comparison
+    Example:  claimcmp init my-comparison   (with the texts in my-comparison/texts/)
     """
     from ..workbench import init_store
     from ..workbench_render import init_view
@@ -27,8 +31,10 @@ def init(folder: Path = typer.Argument(..., help="A folder with the texts in FOL
 
 @handles_errors
 def locate(
-    source: str = typer.Argument(..., help="The id of the source whose text to search."),
-    text: str = typer.Argument(..., help="The words to find: a quote, a claim, a paraphrase."),
+    source: str = typer.Argument(..., metavar="SOURCE", help="The id of the source whose text to search."),
+    text: str = typer.Argument(
+        ..., metavar="TEXT", help="The words to find: a quote, a claim, a paraphrase."
+    ),
     limit: int = typer.Option(5, "--limit", "-n", min=1, help="At most this many passages."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
@@ -52,7 +58,7 @@ def locate(
 
 @handles_errors
 def suggest(
-    claim: str | None = typer.Argument(None, help="A claim id."),
+    claim: str | None = typer.Argument(None, metavar="[CLAIM]", help="A claim id."),
     every: bool = typer.Option(
         False, "--all", help="Every claim: the store's coverage gaps, strongest first."
     ),

@@ -183,7 +183,9 @@ def print_claims(claims: list[Claim]) -> None:
 
 @handles_errors
 def show(
-    name: str = typer.Argument(..., help="A topic id (side by side) or a claim id (every quote in full)."),
+    name: str = typer.Argument(
+        ..., metavar="TOPIC|CLAIM", help="A topic id (side by side) or a claim id (every quote in full)."
+    ),
     layout: Layout = typer.Option(
         Layout.grid,
         "--layout",

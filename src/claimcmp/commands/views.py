@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .common import Format, TopicOption, handles_errors, load, out, print_json
+from .common import Format, TopicOption, finish, handles_errors, load_readable, out, print_json
 
 
 class MatrixFormat(str, Enum):
@@ -33,13 +33,15 @@ def agreement(
     from ..render_views import agreement_lines, to_text
     from ..views import agreement_csv, agreement_json, agreement_view
 
-    view = agreement_view(load(), topic)
+    result = load_readable()
+    view = agreement_view(result.store, topic)
     if format is MatrixFormat.json:
         sys.stdout.write(json.dumps(agreement_json(view), ensure_ascii=False) + "\n")
     elif format is MatrixFormat.csv:
         sys.stdout.write(agreement_csv(view))
     else:
         sys.stdout.write(to_text(agreement_lines(view, out.width, topic), out.color_system, out.no_color))
+    finish(result)
 
 
 @handles_errors
@@ -59,11 +61,13 @@ def coverage(
     from ..render_views import coverage_lines, to_text
     from ..views import coverage_json, coverage_view
 
-    view = coverage_view(load(), topic, silent)
+    result = load_readable()
+    view = coverage_view(result.store, topic, silent)
     if format is Format.json:
         sys.stdout.write(json.dumps(coverage_json(view), ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(to_text(coverage_lines(view, out.width), out.color_system, out.no_color))
+    finish(result)
 
 
 @handles_errors
@@ -82,9 +86,11 @@ def timeline(
     from ..render_views import timeline_lines, to_text
     from ..views import timeline_json, timeline_view
 
-    store = load()
+    result = load_readable()
+    store = result.store
     view = timeline_view(store, topic, source)
     if format is Format.json:
         print_json(timeline_json(store, view))
     else:
         sys.stdout.write(to_text(timeline_lines(view, out.width), out.color_system, out.no_color))
+    finish(result)

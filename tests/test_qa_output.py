@@ -1,0 +1,237 @@
+"""What a demanding new reader saw at a glance and was fixed: words folded in the
+sources table, legends missing under marks, unverified quotes shown as verbatim,
+views that gave up on a store with one bad quote, empty sections, ids broken in
+HTML, a side taken for the curator in the locate snippet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from claimcmp.cli import app
+from conftest import STORE
+
+# A quote no text holds: the error 'quote-not-found' names (five-year-term, gamma).
+BROKEN = STORE.replace("The mission's mandate was never written down.", "The mandate was written in stone.")
+
+LONG_WORDS = STORE.replace(
+    "title: The Mission Report", "title: Peacekeepers Sidelined in Nagorno-Karabakh"
+).replace("publisher: Alpha Press", "publisher: Carnegie Endowment for International Peace")
+
+
+def _run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+# -- sources: never a word folded in two -------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", ["70", "80", "90", "100", "120"])
+def test_sources_never_fold_a_word(
+    runner: CliRunner, make_store: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, width: str
+) -> None:
+    make_store(LONG_WORDS)
+    monkeypatch.setenv("COLUMNS", width)
+    code, output, _ = _run(runner, "sources")
+    assert code == 0
+    words = output.replace(";", " ").split()
+    # Each long word whole, as in the store (a table or records, whichever fits).
+    for word in ("Nagorno-Karabakh", "International", "Endowment", "Sidelined"):
+        assert word in words, (width, word)
+    assert max(len(line) for line in output.splitlines()) <= int(width)
+
+
+def test_sources_records_keep_the_stance_legend(
+    runner: CliRunner, make_store: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_store(LONG_WORDS)
+    monkeypatch.setenv("COLUMNS", "60")
+    code, output, _ = _run(runner, "sources")
+    assert code == 0
+    assert "━" not in output  # records, not a table, at 60 columns
+    lines = output.splitlines()
+    assert lines[-2:] == ["3 sources; counts of positions by stance: ✔ supports, ✘", "refutes, ◐ qualifies"]
+
+
+# -- show TOPIC: the grid's marks explained, no trailing blanks ---------------------------------
+
+
+@pytest.mark.parametrize("width", ["60", "70"])
+def test_stance_grid_has_a_legend_and_no_trailing_blank_lines(
+    runner: CliRunner, store: Path, monkeypatch: pytest.MonkeyPatch, width: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", width)
+    code, output, _ = _run(runner, "show", "incidents", "--layout", "grid")
+    assert code == 0
+    lines = output.splitlines()
+    assert "✔ supports, ✘ refutes, ◐ qualifies, · silent, ⚡ contested" in lines
+    # The grid opens on its header, after one empty line (not a line of blanks).
+    header = next(n for n, line in enumerate(lines) if line.startswith("claim "))
+    assert lines[header - 1] == ""
+    assert all(line == line.rstrip() or line.rstrip() != "" for line in lines)
+    assert all(line.strip() or line == "" for line in lines)
+    # The footer wraps without a blank at a line's end.
+    footer = [n for n, line in enumerate(lines) if line.startswith("2 claims, 3 sources")]
+    assert footer and lines[footer[0]] == lines[footer[0]].rstrip()
+
+
+# -- inferred: one mark placement, one wording ---------------------------------------------------
+
+INFERRED = STORE.replace(
+    '        quote: "Some say the corridor was open; others disagree."',
+    '        quote: "Some say the corridor was open; others disagree."\n        inferred: true',
+)
+NOTE = "* inferred: follows from the quote only with the source's wider argument"
+
+
+def test_inferred_star_and_note_are_the_same_in_every_view(
+    runner: CliRunner, make_store: Callable[..., Path]
+) -> None:
+    make_store(INFERRED)
+    outputs = {command: _run(runner, command)[1] for command in ("list", "coverage")}
+    outputs["show"] = _run(runner, "show", "incidents")[1]
+    for command, output in outputs.items():
+        assert NOTE in output.splitlines(), command
+    assert "◐* gamma" in outputs["list"]
+    assert "◐* gamma" in outputs["coverage"]
+    assert "gamma*" not in outputs["coverage"]
+    code, markdown, _ = _run(runner, "export", "--markdown")
+    assert code == 0
+    assert "\\* inferred: follows from the quote only with the source's wider argument." in markdown
+
+
+def test_coverage_never_splits_a_number_from_its_source(
+    runner: CliRunner, make_store: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from views_store import TEXT, VIEWS_STORE  # five sources a..e
+
+    long = VIEWS_STORE.replace("- id: a\n", "- id: a-long-source-name-2020\n")
+    make_store(long.replace("source: a\n", "source: a-long-source-name-2020\n"), texts={"t.txt": TEXT})
+    monkeypatch.setenv("COLUMNS", "40")  # too narrow for ids as column heads: numbers
+    code, output, _ = _run(runner, "coverage")
+    assert code == 0, output
+    legend = output[output.index("sources: ") : output.index("a cell:")].splitlines()
+    # by hand: "sources: 1 a-long-source-name-2020," is 35 columns, " 2 b," makes 40
+    assert legend == ["sources: 1 a-long-source-name-2020, 2 b,", "3 c, 4 d, 5 e"]
+
+
+def test_timeline_opens_on_a_title(runner: CliRunner, store: Path) -> None:
+    code, output, _ = _run(runner, "timeline")
+    assert code == 0
+    # parukh (2022-03) is the only dated claim of the test store.
+    assert output.splitlines()[:2] == ["Timeline: 1 dated claim", ""]
+
+
+# -- a store with one broken quote ---------------------------------------------------------------
+
+
+def test_a_quote_not_found_is_not_shown_as_verbatim(
+    runner: CliRunner, make_store: Callable[..., Path]
+) -> None:
+    make_store(BROKEN)
+    code, output, errors = _run(runner, "show", "five-year-term")
+    assert code == 1
+    assert "written in stone" not in output
+    assert "a five-year term that renews automatically" in output
+    assert errors.startswith("1 error in the store (first: data/claims.yaml:")
+    code, output, _ = _run(runner, "export", "--json")
+    assert code == 1 and "written in stone" not in output
+
+
+@pytest.mark.parametrize("command", ["agreement", "coverage", "timeline"])
+def test_views_show_what_is_valid_of_a_store_with_an_error(
+    runner: CliRunner, make_store: Callable[..., Path], command: str
+) -> None:
+    make_store(BROKEN)
+    code, output, errors = _run(runner, command)
+    assert code == 1
+    assert output.strip(), command  # the view is there
+    assert "written in stone" not in output
+    summary = errors.strip().splitlines()
+    assert len(summary) == 1 and summary[0].startswith("1 error in the store (first: data/claims.yaml:")
+
+
+def test_the_store_is_invalid_message_is_one_line(
+    runner: CliRunner, make_store: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_store(BROKEN)
+    monkeypatch.setenv("COLUMNS", "60")
+    code, _, errors = _run(runner, "suggest", "parukh")  # a curator command: strict
+    assert code == 1
+    assert (
+        "The store is invalid: fix the errors above ('claimcmp check' lists every problem)."
+        in errors.splitlines()
+    )
+
+
+# -- empty sections and the contested list in Markdown --------------------------------------------
+
+EMPTY = """\
+version: 1
+sources:
+  - id: alpha
+    title: The Mission Report
+    file: ../seeds/alpha.txt
+"""
+
+
+def test_an_empty_store_says_so_instead_of_empty_tables(
+    runner: CliRunner, make_store: Callable[..., Path]
+) -> None:
+    make_store(EMPTY)
+    code, output, _ = _run(runner, "topics")
+    assert code == 0
+    assert output == "No topics yet: add topics and claims to the store.\n"
+    code, markdown, _ = _run(runner, "export", "--markdown")
+    assert code == 0
+    assert "## Topics\n\nNo topics yet: add topics and claims to the store.\n" in markdown
+
+
+def test_markdown_contested_list_says_who_supports_and_who_refutes(runner: CliRunner, store: Path) -> None:
+    code, markdown, _ = _run(runner, "export", "--markdown")
+    assert code == 0
+    assert "Peacekeepers prevented the capture of Parukh. (✔ `beta` vs ✘ `alpha`)" in markdown
+
+
+# -- HTML: ids never broken at their hyphens ------------------------------------------------------
+
+
+def test_html_ids_do_not_wrap(runner: CliRunner, store: Path) -> None:
+    code, html, _ = _run(runner, "export", "--html")
+    assert code == 0
+    assert ".sid, .cid, a.who { white-space: nowrap; }" in html
+
+
+# -- locate: the snippet presumes no stance ---------------------------------------------------------
+
+
+def test_locate_snippet_names_every_stance(runner: CliRunner, store: Path) -> None:
+    import yaml
+
+    code, output, _ = _run(runner, "locate", "beta", "kept the road open", "-n", "1")
+    assert code == 0
+    assert "  stance: supports  # or refutes, or qualifies: as the passage says" in output
+    snippet = output[output.index("- source:") :]
+    assert yaml.safe_load(snippet)[0]["stance"] == "supports"  # still pastes as valid YAML
+
+
+# -- help: arguments named as the help text names them ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("show", "Usage: claimcmp show [OPTIONS] {TOPIC|CLAIM}"),
+        ("init", "Usage: claimcmp init [OPTIONS] {FOLDER}"),
+        ("locate", "Usage: claimcmp locate [OPTIONS] {SOURCE} {TEXT}"),
+        ("suggest", "Usage: claimcmp suggest [OPTIONS] [CLAIM]"),
+    ],
+)
+def test_usage_names_arguments_in_capitals(runner: CliRunner, command: str, usage: str) -> None:
+    code, output, _ = _run(runner, command, "--help")
+    assert code == 0
+    assert output.splitlines()[0] == usage
