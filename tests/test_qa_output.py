@@ -235,3 +235,15 @@ def test_usage_names_arguments_in_capitals(runner: CliRunner, command: str, usag
     code, output, _ = _run(runner, command, "--help")
     assert code == 0
     assert output.splitlines()[0] == usage
+
+
+# -- contradictions: side by side tells as much as stacked -------------------------------------------
+
+
+def test_side_by_side_contradiction_gives_line_and_note(runner: CliRunner, store: Path) -> None:
+    code, output, _ = _run(runner, "contradictions", "--topic", "incidents")
+    assert code == 0
+    assert "✔ supports" in output and "✘ refutes" in output  # two camps: side by side
+    # alpha's quote of parukh begins on line 8 of ALPHA ("The peace-"), and has a note.
+    assert "— alpha (line 8 · A. Author, Alpha Press, 2022-12)" in output
+    assert "note: hyphen at a line end in the text" in output

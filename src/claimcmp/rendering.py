@@ -590,7 +590,9 @@ def contradiction_panel(store: Store, claim: Claim, width: int) -> RenderableTyp
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False)
     camps = [s for s in STANCES if claim.sources_with(s)]
     for stance in camps:
-        table.add_column(stance_label(stance), overflow="fold")
+        # At least as wide as the camp's longest id: an id is never folded.
+        longest = max(len(visible_line(p.source)) for p in claim.positions if p.stance == stance)
+        table.add_column(stance_label(stance), overflow="fold", min_width=longest)
     cells = []
     for stance in camps:
         cell: list[RenderableType] = []
@@ -605,11 +607,22 @@ def contradiction_panel(store: Store, claim: Claim, width: int) -> RenderableTyp
             # gives every column room for its longest id.
             attribution = Text("— ", style="bold")
             attribution.append_text(text(source.id, "bold"))
-            if position.inferred:
-                attribution.append(f" ({stance}{INFERRED_MARK})", style="dim")
+            # The line and the note, as the stacked form gives them (side by side must
+            # not tell the reader less), in one bracket after the id, as ``show CLAIM``
+            # separates them: the id stays a word of its own.
+            details = [f"{stance}{INFERRED_MARK}"] if position.inferred else []
+            line = store.anchors.get((claim.id, position.source))
+            if line is not None:
+                details.append(f"line {line}")
             if _byline(source):
-                attribution.append_text(text(f" ({_byline(source)})", "dim"))
+                details.append(_byline(source))
+            if details:
+                attribution.append_text(text(f" ({' · '.join(details)})", "dim"))
             cell.append(attribution)
+            if position.note:
+                note = Text("note: ", style="dim italic")
+                note.append_text(text(position.note, "dim italic"))
+                cell.append(note)
         cells.append(Group(*cell))
     table.add_row(*cells)
     head = claim_head(claim, topic=True, width=width - 4)
