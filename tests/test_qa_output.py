@@ -247,3 +247,45 @@ def test_side_by_side_contradiction_gives_line_and_note(runner: CliRunner, store
     # alpha's quote of parukh begins on line 8 of ALPHA ("The peace-"), and has a note.
     assert "— alpha (line 8 · A. Author, Alpha Press, 2022-12)" in output
     assert "note: hyphen at a line end in the text" in output
+
+
+# -- show TOPIC side by side: never wider than the terminal ------------------------------------------
+
+FIVE_SOURCES = """\
+version: 1
+sources:
+  - {id: krivosheev-2022, title: K, file: ../seeds/t.txt}
+  - {id: edm-2021, title: E, file: ../seeds/t.txt}
+  - {id: tatikyan-2023, title: T, file: ../seeds/t.txt}
+  - {id: kazimzada-2023, title: Z, file: ../seeds/t.txt}
+  - {id: anon-2020, title: A, file: ../seeds/t.txt}
+topics:
+  - {id: t, title: The topic}
+claims:
+  - id: ts-lachin-safe-passage-guarantee
+    topic: t
+    text: One claim with five positions.
+    positions:
+      - {source: krivosheev-2022, stance: supports, quote: "one two three four five six seven eight nine ten"}
+      - {source: edm-2021, stance: supports, quote: "one two three four five six seven eight nine ten"}
+      - {source: tatikyan-2023, stance: refutes, quote: "one two three four five six seven eight nine ten"}
+      - {source: kazimzada-2023, stance: qualifies, quote: "one two three four five six seven eight nine ten"}
+      - {source: anon-2020, stance: supports, quote: "one two three four five six seven eight nine ten"}
+"""
+
+
+@pytest.mark.parametrize("width", [121, 150, 200, 219])
+def test_side_by_side_topic_is_never_wider_than_the_terminal(
+    runner: CliRunner, make_store: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    # These widths drew the five-source table 7 to 17 columns too wide before.
+    make_store(FIVE_SOURCES, texts={"t.txt": "one two three four five six seven eight nine ten\n"})
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, output, _ = _run(runner, "show", "t")
+    assert code == 0
+    lines = output.splitlines()
+    assert "┃ claim" in output  # side by side
+    assert max(len(line) for line in lines) == width  # the table fills the width, no more
+    assert "ts-lachin-safe-passage-guarantee" in output
+    for source in ("krivosheev-2022", "edm-2021", "tatikyan-2023", "kazimzada-2023", "anon-2020"):
+        assert source in lines[2], source  # every id whole in the header row

@@ -401,6 +401,24 @@ def topic_layout(view: TopicView, width: int, layout: str) -> str:
     return "stacked"
 
 
+def full_widths(view: TopicView, width: int) -> tuple[int, list[int]]:
+    """The widths of the side-by-side table's columns (their text, without padding):
+    the whole ``width``, the claim column a share and a half of a source's, and none
+    under its least (the longest claim id; a source id, 12 at least)."""
+    least = [max(12, len(visible_line(s.id))) for s in view.sources]
+    claim_least = _claim_width(view.claims)
+    room = width - (len(least) + 2) - 2 * (len(least) + 1)  # borders and padding
+    share = room / (1.5 + len(least))
+    # Never so wide that a source column falls under its least.
+    claim = max(claim_least, min(int(share * 1.5), room - sum(least)))
+    columns = list(least)
+    # The rest of the room to the narrowest columns first, so they even out.
+    for _ in range(max(0, room - claim - sum(columns))):
+        narrowest = min(range(len(columns)), key=lambda i: columns[i])
+        columns[narrowest] += 1
+    return claim, columns
+
+
 def source_keys(count: int) -> list[str]:
     """Short column headers for the grid: A, B, ... Z, then numbers."""
     letters = string.ascii_uppercase
@@ -416,12 +434,15 @@ def topic_view_render(store: Store, view: TopicView, width: int, layout: str = "
     if view.topic.description:
         parts.append(indented(text(view.topic.description, "italic"), 0, width))
     if chosen == "full":
-        table = Table(box=box.HEAVY_HEAD, show_lines=True, expand=True)
-        table.add_column("claim", min_width=_claim_width(view.claims), overflow="fold")
-        for source in view.sources:
+        # Widths worked out here: rich's own expansion, given minimum widths, drew
+        # this table wider than the terminal (5 sources at 121 to 219 columns).
+        claim_width, source_widths = full_widths(view, width)
+        table = Table(box=box.HEAVY_HEAD, show_lines=True)
+        table.add_column("claim", width=claim_width, overflow="fold")
+        for source, column in zip(view.sources, source_widths, strict=True):
             # Only the id heads a column: rich aligns headers at the bottom, so ids of
             # differently long headings would not line up; the details go in the legend.
-            table.add_column(id_text(source.id, "bold"), min_width=max(12, len(source.id)), overflow="fold")
+            table.add_column(id_text(source.id, "bold"), width=column, overflow="fold")
         for claim in view.claims:
             table.add_row(claim_cell(claim), *(stance_cell(claim, s.id) for s in view.sources))
         parts.append(table)
