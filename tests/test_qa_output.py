@@ -289,3 +289,26 @@ def test_side_by_side_topic_is_never_wider_than_the_terminal(
     assert "ts-lachin-safe-passage-guarantee" in output
     for source in ("krivosheev-2022", "edm-2021", "tatikyan-2023", "kazimzada-2023", "anon-2020"):
         assert source in lines[2], source  # every id whole in the header row
+
+
+# -- list in a terminal: the id's colour stays on the id ----------------------------------------------
+
+
+def test_claim_block_colours_only_the_id() -> None:
+    from claimcmp.models import Claim, Position
+    from claimcmp.rendering import claim_block
+
+    claim = Claim(
+        id="k1",
+        topic="t",
+        text="The claim's text, in the terminal's own colour.",
+        date="2022",
+        tags=(),
+        note=None,
+        positions=(Position("a", "supports", "q"),),
+    )
+    block = claim_block(claim, 80)
+    assert block.plain.splitlines()[0] == "k1  2022  t"
+    assert str(block.style) == ""  # no base style under everything appended
+    styled = [(span.start, span.end, str(span.style)) for span in block.spans if "cyan" in str(span.style)]
+    assert styled == [(0, 2, "bold cyan")]  # the id, and nothing else

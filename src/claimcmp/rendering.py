@@ -79,7 +79,9 @@ def source_details(source: Source) -> str:
 def claim_head(claim: Claim, *, topic: bool = False, width: int | None = None) -> Text:
     """The claim's id on a line of its own that is never broken, followed by its date,
     contested flag and (optionally) topic: on the same line when they fit ``width``."""
-    head = id_text(claim.id)
+    # The id's style spans the id only: as the base style of the whole Text it would
+    # colour everything appended after it (the date, the claim's text in ``list``).
+    head = Text(no_wrap=True, overflow="ignore").append_text(id_text(claim.id))
     meta = Text()
     if claim.date:
         meta.append(f"  {claim.date}", style="dim")
