@@ -312,3 +312,15 @@ def test_claim_block_colours_only_the_id() -> None:
     assert str(block.style) == ""  # no base style under everything appended
     styled = [(span.start, span.end, str(span.style)) for span in block.spans if "cyan" in str(span.style)]
     assert styled == [(0, 2, "bold cyan")]  # the id, and nothing else
+
+
+def test_a_quote_is_not_painted_in_its_stance_colour() -> None:
+    from claimcmp.models import Claim, Position
+    from claimcmp.rendering import stance_cell
+
+    claim = Claim("k1", "t", "Text.", None, (), None, (Position("a", "refutes", "a quote"),))
+    cell = stance_cell(claim, "a")
+    assert cell.plain == "✘ refutes\n“a quote”"
+    assert str(cell.style) == ""
+    red = [(span.start, span.end) for span in cell.spans if "red" in str(span.style)]
+    assert red == [(0, 9)]  # "✘ refutes" only

@@ -47,7 +47,9 @@ def id_text(value: str, style: str = "bold cyan") -> Text:
 
 def stance_label(stance: str, inferred: bool = False) -> Text:
     mark = INFERRED_MARK if inferred else ""
-    return Text(f"{STANCE_MARKS[stance]} {stance}{mark}", style=f"bold {STANCE_STYLES[stance]}")
+    # A span, not the Text's base style: callers append the quote after the label,
+    # and a base style would paint the whole quote in the stance's colour.
+    return Text().append(f"{STANCE_MARKS[stance]} {stance}{mark}", style=f"bold {STANCE_STYLES[stance]}")
 
 
 def stance_mark(position: Position | None) -> Text:
