@@ -324,3 +324,20 @@ def test_a_quote_is_not_painted_in_its_stance_colour() -> None:
     assert str(cell.style) == ""
     red = [(span.start, span.end) for span in cell.spans if "red" in str(span.style)]
     assert red == [(0, 9)]  # "✘ refutes" only
+
+
+# -- --help: the command list in whole sentences ----------------------------------------------------
+
+
+@pytest.mark.parametrize("width", ["80", "200"])
+def test_command_list_is_never_cut_short(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, width: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", width)
+    code, output, _ = _run(runner, "--help")
+    assert code == 0
+    commands = output[output.index("Commands:") :].splitlines()[1:]
+    assert len([line for line in commands if line.strip()]) == 16
+    for line in commands:
+        assert not line.rstrip().endswith("..."), line
+    assert "  contradictions  Claims one source supports, another refutes." in commands

@@ -17,7 +17,8 @@ def init(
         ..., metavar="FOLDER", help="A folder with the texts in FOLDER/texts/*.txt."
     ),
 ) -> None:
-    """Make a new store, FOLDER/data/claims.yaml, with one source per FOLDER/texts/*.txt.
+    """Make a new store from a folder of texts. FOLDER/data/claims.yaml, with one source per
+    FOLDER/texts/*.txt.
 
     \b
     Example:  claimcmp init my-comparison   (with the texts in my-comparison/texts/)
@@ -38,7 +39,8 @@ def locate(
     limit: int = typer.Option(5, "--limit", "-n", min=1, help="At most this many passages."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
-    """The passages of a source's text that best match TEXT, with a position ready to paste.
+    """Passages of a source's text that match TEXT. The best first, each with a position ready to
+    paste.
 
     \b
     Example:  claimcmp locate krivosheev-2022 "peacekeepers sidelined" -n 3
@@ -67,7 +69,8 @@ def suggest(
     ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
-    """Passages of the sources silent on a claim that most likely address it.
+    """Passages that may address a claim. From the texts of the sources silent on it, the likeliest
+    first.
 
     \b
     Example:  claimcmp suggest pk-controlled-lachin-access

@@ -52,7 +52,8 @@ StanceName = Enum("StanceName", {stance: stance for stance in STANCES}, type=str
 def sources(
     format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
-    """A table of the sources, with counts of their positions by stance.
+    """The sources and their positions by stance. One row a source: title, publisher, date and
+    counts.
 
     \b
     Example:  claimcmp sources --format csv > sources.csv
@@ -75,7 +76,8 @@ def sources(
 def topics(
     format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
-    """A table of the topics, with counts of claims and of contested claims.
+    """The topics, with counts of their claims. One row a topic: its title, its claims, how many are
+    contested.
 
     \b
     Example:  claimcmp topics --format json
@@ -96,7 +98,7 @@ def topics(
 def tags(
     format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
-    """The claims' tags, most used first, with counts of claims and of contested claims.
+    """The claims' tags, most used first. With counts of claims and of contested claims.
 
     \b
     Example:  claimcmp tags --format csv
@@ -194,7 +196,8 @@ def show(
     ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
-    """Show a topic side by side (claims x sources), or one claim with every quote.
+    """A topic side by side, or one claim. A topic: its claims x its sources; a claim: every quote
+    in full.
 
     \b
     Example:  claimcmp show lachin-corridor --layout stacked
@@ -224,7 +227,7 @@ def contradictions(
     ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
-    """Claims one source supports and another refutes, quotes side by side, most contested first.
+    """Claims one source supports, another refutes. The quotes side by side, most contested first.
 
     \b
     Example:  claimcmp contradictions --topic lachin-corridor

@@ -25,7 +25,8 @@ def agreement(
         MatrixFormat, typer.Option("--format", "-f", help="table, json or csv.")
     ] = MatrixFormat.table,
 ) -> None:
-    """How often each two sources take the same stance: a source x source matrix.
+    """How often each two sources agree. A source x source matrix: how often they take the same
+    stance.
 
     \b
     Example:  claimcmp agreement --topic lachin-corridor
@@ -53,7 +54,7 @@ def coverage(
     ] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
 ) -> None:
-    """Who speaks on what: positions by topic and source, then the claims by consensus.
+    """Who speaks on what. Positions by topic and source, then the claims by consensus.
 
     \b
     Example:  claimcmp coverage --silent krivosheev-2022
@@ -78,7 +79,7 @@ def timeline(
     ] = [],  # noqa: B006
     format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
 ) -> None:
-    """Dated claims in date order, with the sources' publication dates among them.
+    """Dated claims in date order. The sources' publication dates among them.
 
     \b
     Example:  claimcmp timeline --topic trilateral-statement
