@@ -341,3 +341,17 @@ def test_command_list_is_never_cut_short(
     for line in commands:
         assert not line.rstrip().endswith("..."), line
     assert "  contradictions  Claims one source supports, another refutes." in commands
+
+
+# -- nothing found: said plainly, and of the filters, not the store -----------------------------------
+
+
+def test_nothing_found_is_said_plainly(runner: CliRunner, store: Path) -> None:
+    code, output, _ = _run(runner, "list", "--tag", "ceasefire", "--stance", "qualifies")
+    assert code == 0
+    assert output == "No claim matches.\n"  # parukh has the tag, but no one qualifies it
+    # corridor-open is the topic's other claim: beta supports, gamma qualifies, no one refutes;
+    # parukh is contested, so --source gamma (silent on parukh) leaves none.
+    code, output, _ = _run(runner, "contradictions", "--topic", "incidents", "--source", "gamma")
+    assert code == 0
+    assert output == "No contested claims among those chosen (--topic, --source).\n"

@@ -336,6 +336,9 @@ def plain_wrap(value: str, indent: int, width: int) -> list[str]:
 
 
 def list_footer(count: int, inferred: bool) -> Text:
+    if not count:
+        # A legend for marks that are not there would only puzzle.
+        return Text("No claim matches.", style="dim")
     footer = Text(f"{plural(count, 'claim')}; {STANCE_LEGEND}", style="dim")
     if inferred:
         footer.append(f"\n{INFERRED_NOTE}", style="dim")
@@ -664,7 +667,12 @@ def contradiction_panel(store: Store, claim: Claim, width: int) -> RenderableTyp
     return boxed(Group(head, text(claim.text, "bold"), body), claim, width)
 
 
-def contradictions_view(store: Store, claims: Sequence[Claim], width: int) -> RenderableType:
+def contradictions_view(
+    store: Store, claims: Sequence[Claim], width: int, *, filtered: bool = False
+) -> RenderableType:
+    if not claims and filtered:
+        # Not "no claim": the filters, not the store, may be why there is none.
+        return Text("No contested claims among those chosen (--topic, --source).")
     if not claims:
         return Text("No contested claims: no claim is supported by one source and refuted by another.")
     parts: list[RenderableType] = [contradiction_panel(store, claim, width) for claim in claims]

@@ -241,5 +241,5 @@ def contradictions(
     if format is Format.json:
         print_json(claims_json(store, claims))
     else:
-        out.print(contradictions_view(store, claims, out.width), crop=False)
+        out.print(contradictions_view(store, claims, out.width, filtered=bool(topic or source)), crop=False)
     finish(result)
