@@ -355,3 +355,28 @@ def test_nothing_found_is_said_plainly(runner: CliRunner, store: Path) -> None:
     code, output, _ = _run(runner, "contradictions", "--topic", "incidents", "--source", "gamma")
     assert code == 0
     assert output == "No contested claims among those chosen (--topic, --source).\n"
+
+
+# -- an unknown name with nothing close: where the names are listed -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["show", "zzzz"],
+            "error: no topic or claim named 'zzzz' in the store; see 'claimcmp topics' and 'claimcmp list'",
+        ),
+        (["list", "--topic", "zzzz"], "error: no topic named 'zzzz' in the store; see 'claimcmp topics'"),
+        (["list", "--source", "zzzz"], "error: no source named 'zzzz' in the store; see 'claimcmp sources'"),
+        (["list", "--tag", "zzzz"], "error: no tag named 'zzzz' in the store; see 'claimcmp tags'"),
+        (["suggest", "zzzz"], "error: no claim named 'zzzz' in the store; see 'claimcmp list'"),
+        (["show", "parukk"], "error: no topic or claim named 'parukk' in the store; did you mean 'parukh'?"),
+    ],
+)
+def test_unknown_name_says_where_the_names_are(
+    runner: CliRunner, store: Path, args: list[str], message: str
+) -> None:
+    code, _, errors = _run(runner, *args)
+    assert code == 1
+    assert errors.strip() == message

@@ -19,7 +19,7 @@ import typer
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
-from ..problems import ClaimcmpError, Problem, StoreError
+from ..problems import ClaimcmpError, Problem, StoreError, UnknownNameError
 from ..visible import visible
 
 if TYPE_CHECKING:
@@ -90,10 +90,28 @@ def handles_errors(command: F) -> F:
             )
             raise typer.Exit(1) from None
         except ClaimcmpError as error:
-            err.print(Text(f"error: {visible(str(error))}"), soft_wrap=True)
+            err.print(Text(f"error: {visible(str(error))}{_listing_hint(error)}"), soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+# The command that lists the names of each kind, for an unknown name with no close match.
+_LISTINGS = {
+    "topic": "'claimcmp topics'",
+    "source": "'claimcmp sources'",
+    "claim": "'claimcmp list'",
+    "tag": "'claimcmp tags'",
+    "topic or claim": "'claimcmp topics' and 'claimcmp list'",
+}
+
+
+def _listing_hint(error: ClaimcmpError) -> str:
+    """Where to find the names, when a name is unknown and nothing is close to it."""
+    if not isinstance(error, UnknownNameError) or error.suggestions:
+        return ""
+    listing = _LISTINGS.get(error.kind)
+    return f"; see {listing}" if listing else ""
 
 
 def print_problems(problems: list[Problem], *, to: Console, errors_only: bool = False) -> None:
