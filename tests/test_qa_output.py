@@ -349,7 +349,7 @@ def test_command_list_is_never_cut_short(
 def test_nothing_found_is_said_plainly(runner: CliRunner, store: Path) -> None:
     code, output, _ = _run(runner, "list", "--tag", "ceasefire", "--stance", "qualifies")
     assert code == 0
-    assert output == "No claim matches.\n"  # parukh has the tag, but no one qualifies it
+    assert output == "No claim matches the filters.\n"  # parukh has the tag, but no one qualifies it
     # corridor-open is the topic's other claim: beta supports, gamma qualifies, no one refutes;
     # parukh is contested, so --source gamma (silent on parukh) leaves none.
     code, output, _ = _run(runner, "contradictions", "--topic", "incidents", "--source", "gamma")
@@ -380,3 +380,13 @@ def test_unknown_name_says_where_the_names_are(
     code, _, errors = _run(runner, *args)
     assert code == 1
     assert errors.strip() == message
+
+
+def test_an_unreadable_store_lists_no_claims_not_no_match(
+    runner: CliRunner, make_store: Callable[..., Path]
+) -> None:
+    make_store("version: 1\nsources:\n  - id: a\n    title: [unclosed\n")
+    code, output, errors = _run(runner, "list")
+    assert code == 1
+    assert output == "No claims.\n"
+    assert errors.startswith("1 error in the store (first: data/claims.yaml:")

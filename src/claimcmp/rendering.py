@@ -335,10 +335,11 @@ def plain_wrap(value: str, indent: int, width: int) -> list[str]:
     return lines
 
 
-def list_footer(count: int, inferred: bool) -> Text:
+def list_footer(count: int, inferred: bool, *, filtered: bool = False) -> Text:
     if not count:
-        # A legend for marks that are not there would only puzzle.
-        return Text("No claim matches.", style="dim")
+        # A legend for marks that are not there would only puzzle; and with no
+        # filter, nothing was there to match (an empty or unreadable store).
+        return Text("No claim matches the filters." if filtered else "No claims.", style="dim")
     footer = Text(f"{plural(count, 'claim')}; {STANCE_LEGEND}", style="dim")
     if inferred:
         footer.append(f"\n{INFERRED_NOTE}", style="dim")

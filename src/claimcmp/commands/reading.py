@@ -157,11 +157,11 @@ def list_claims(
     elif format is TableFormat.csv:
         print_rows(claims_rows(claims), format, Text)
     else:
-        print_claims(claims)
+        print_claims(claims, filtered=bool(topic or source or stance or tag or contested or search))
     finish(result)
 
 
-def print_claims(claims: list[Claim]) -> None:
+def print_claims(claims: list[Claim], *, filtered: bool = False) -> None:
     """Claim after claim as they are rendered, so a long list starts at once."""
     from ..rendering import any_inferred, claim_block, claim_block_plain, list_footer
 
@@ -180,7 +180,7 @@ def print_claims(claims: list[Claim]) -> None:
             )
             # overflow: print() would otherwise fold a bare Text's long lines (an id).
             out.print(batch, crop=False, overflow="ignore")
-    out.print(list_footer(len(claims), any_inferred(claims)), crop=False)
+    out.print(list_footer(len(claims), any_inferred(claims), filtered=filtered), crop=False)
 
 
 @handles_errors
