@@ -390,3 +390,22 @@ def test_an_unreadable_store_lists_no_claims_not_no_match(
     assert code == 1
     assert output == "No claims.\n"
     assert errors.startswith("1 error in the store (first: data/claims.yaml:")
+
+
+# -- piped tables: no blanks at the ends of lines -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["sources"], ["topics"], ["tags"], ["show", "incidents"], ["show", "parukh"], ["suggest", "parukh"]],
+)
+@pytest.mark.parametrize("width", ["80", "120"])
+def test_piped_output_has_no_trailing_blanks(
+    runner: CliRunner, store: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], width: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", width)
+    code, output, _ = _run(runner, *args)
+    assert code == 0
+    assert output.strip()
+    for line in output.splitlines():
+        assert line == line.rstrip(), (args, line)

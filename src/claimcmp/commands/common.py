@@ -200,7 +200,19 @@ def print_rows(rows: list[dict[str, Any]], format: TableFormat, table: Callable[
             for start in range(0, len(items), _BATCH):
                 out.print(Group(*items[start : start + _BATCH]), crop=False)
         else:
-            out.print(renderable, crop=False)
+            print_trimmed(renderable)
+
+
+def print_trimmed(renderable: RenderableType) -> None:
+    """``renderable`` on standard output; without colours (a pipe, a file, NO_COLOR)
+    with no blanks at the ends of lines, which rich pads table cells with: they
+    would end up in files and diffs."""
+    if out.color_system is not None:
+        out.print(renderable, crop=False)
+        return
+    with out.capture() as captured:
+        out.print(renderable, crop=False)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 _BATCH = 200  # records printed at a time

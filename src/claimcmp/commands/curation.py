@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from .common import Format, err, handles_errors, load, out, print_json
+from .common import Format, err, handles_errors, load, out, print_json, print_trimmed
 
 
 @handles_errors
@@ -91,7 +91,7 @@ def suggest(
         print_json([hit.as_json() for hit in hits])
     else:
         title = None if every else f"Passages that may address {claim} (sources silent on it)"
-        out.print(suggest_table(hits, with_claim=every, title=title))
+        print_trimmed(suggest_table(hits, with_claim=every, title=title))
 
 
 @contextlib.contextmanager

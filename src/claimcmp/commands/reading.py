@@ -25,6 +25,7 @@ from .common import (
     out,
     print_json,
     print_rows,
+    print_trimmed,
 )
 
 if TYPE_CHECKING:
@@ -213,9 +214,9 @@ def show(
     if format is Format.json:
         print_json(claims_json(store, claims))
     elif isinstance(item, Topic):
-        out.print(topic_view_render(store, topic_view(store, item), out.width, layout.value), crop=False)
+        print_trimmed(topic_view_render(store, topic_view(store, item), out.width, layout.value))
     else:
-        out.print(claim_view(store, item, out.width, layout.value), crop=False)
+        print_trimmed(claim_view(store, item, out.width, layout.value))
     finish(result)
 
 
@@ -241,5 +242,5 @@ def contradictions(
     if format is Format.json:
         print_json(claims_json(store, claims))
     else:
-        out.print(contradictions_view(store, claims, out.width, filtered=bool(topic or source)), crop=False)
+        print_trimmed(contradictions_view(store, claims, out.width, filtered=bool(topic or source)))
     finish(result)
