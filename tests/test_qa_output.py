@@ -409,3 +409,20 @@ def test_piped_output_has_no_trailing_blanks(
     assert output.strip()
     for line in output.splitlines():
         assert line == line.rstrip(), (args, line)
+
+
+def test_agreement_legend_speaks_of_colour_only_with_colour(store: Path) -> None:
+    from claimcmp.loading import load_store
+    from claimcmp.render_views import agreement_lines
+    from claimcmp.views import agreement_view
+
+    view = agreement_view(load_store(store)[0], [])
+
+    def legend(colour: bool) -> str:
+        return " ".join(
+            "".join(text for text, _ in line) for line in agreement_lines(view, 200, colour=colour)
+        )
+
+    assert "colour: the share of agreement, from red (0%) to green (100%)." in legend(True)
+    assert "colour" not in legend(False)
+    assert "— no claim in common." in legend(False)

@@ -280,8 +280,11 @@ def agreement_sentences(view: AgreementView) -> list[str]:
     return [first, second]
 
 
-def agreement_lines(view: AgreementView, width: int, topics: Sequence[str] = ()) -> list[Line]:
-    """The source x source heatmap, its legend and the two summary sentences."""
+def agreement_lines(
+    view: AgreementView, width: int, topics: Sequence[str] = (), *, colour: bool = True
+) -> list[Line]:
+    """The source x source heatmap, its legend and the two summary sentences; the
+    legend speaks of colour only when there is colour (not in a pipe or a file)."""
     ids = [s.id for s in view.sources]
     scope = f" on {', '.join(topics)}" if topics else ""
     lines: list[Line] = [[(f"Agreement between sources{scope}: {plural(view.claims, 'claim')}", "bold")], []]
@@ -295,8 +298,8 @@ def agreement_lines(view: AgreementView, width: int, topics: Sequence[str] = ())
     legend = (
         "a cell: agree/shared ✘contradict, over the claims both sources address: how many "
         "with the same stance, and how many one supports and the other refutes. "
-        f"{NOT_INDEPENDENT} not independent (based_on); {NOTHING_SHARED} no claim in common; "
-        "colour: the share of agreement, from red (0%) to green (100%)."
+        f"{NOT_INDEPENDENT} not independent (based_on); {NOTHING_SHARED} no claim in common"
+        + ("; colour: the share of agreement, from red (0%) to green (100%)." if colour else ".")
     )
     lines.extend(_indented(legend, 0, min(width, PROSE), "dim"))
     lines.append([])

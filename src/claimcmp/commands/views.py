@@ -41,7 +41,10 @@ def agreement(
     elif format is MatrixFormat.csv:
         sys.stdout.write(agreement_csv(view))
     else:
-        sys.stdout.write(to_text(agreement_lines(view, out.width, topic), out.color_system, out.no_color))
+        lines = agreement_lines(
+            view, out.width, topic, colour=out.color_system is not None and not out.no_color
+        )
+        sys.stdout.write(to_text(lines, out.color_system, out.no_color))
     finish(result)
 
 
