@@ -426,3 +426,21 @@ def test_agreement_legend_speaks_of_colour_only_with_colour(store: Path) -> None
     assert "colour: the share of agreement, from red (0%) to green (100%)." in legend(True)
     assert "colour" not in legend(False)
     assert "— no claim in common." in legend(False)
+
+
+# -- consensus groups and badges explained where they appear ----------------------------------------------
+
+
+def test_consensus_words_are_explained(runner: CliRunner, store: Path) -> None:
+    code, output, _ = _run(runner, "coverage")
+    assert code == 0
+    lines = output.splitlines()
+    # parukh and five-year-term are contested; corridor-open mixed (supports, qualifies)
+    assert "contested (2)  one source supports the claim, another refutes it" in lines
+    assert "mixed (1)  stances differ, none refuting what another supports" in lines
+    code, html, _ = _run(runner, "export", "--html")
+    assert code == 0
+    assert (
+        '<span class="cons c-mixed">mixed</span> the stances differ, none refuting what another supports'
+        in html
+    )

@@ -316,6 +316,15 @@ def _silent_lines(silent: Sequence[str], width: int) -> list[Line]:
     return _indented(f"silent: {', '.join(silent)}", 6, width, "dim") if silent else []
 
 
+# What each consensus group means (the contract's words), beside its heading.
+CONSENSUS_GLOSS = {
+    "contested": "one source supports the claim, another refutes it",
+    "mixed": "stances differ, none refuting what another supports",
+    "agreed": "two or more positions, all the same stance",
+    "single": "one position only",
+}
+
+
 def coverage_lines(view: CoverageView, width: int) -> list[Line]:
     """Position counts by topic and source, then the claims by consensus."""
     ids = [s.id for s in view.sources]
@@ -350,7 +359,8 @@ def coverage_lines(view: CoverageView, width: int) -> list[Line]:
         if row.consensus != current:
             current = row.consensus
             style = "bold magenta" if current == "contested" else "bold"
-            extend(([], [(f"{current} ({counts[current]})", style)]))
+            gloss = CONSENSUS_GLOSS.get(current, "")
+            extend(([], [(f"{current} ({counts[current]})", style), (f"  {gloss}" if gloss else "", "dim")]))
         append([(f"  {claim.id}", "bold cyan"), (f" [{claim.topic}]", "dim")])
         text = visible_line(claim.text)
         if len(text) <= width - 6:
