@@ -444,3 +444,19 @@ def test_consensus_words_are_explained(runner: CliRunner, store: Path) -> None:
         '<span class="cons c-mixed">mixed</span> the stances differ, none refuting what another supports'
         in html
     )
+
+
+def test_sources_count_column_is_named_as_in_json(
+    runner: CliRunner, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, output, _ = _run(runner, "sources")
+    assert code == 0
+    header = next(line for line in output.splitlines() if line.lstrip().startswith("id "))
+    assert header.split()[-1] == "total"
+    code, data, _ = _run(runner, "sources", "--format", "json")
+    # by hand: alpha refutes parukh and supports five-year-term, 2 in all
+    assert '"id":"alpha"' in data and '"total":2' in data.replace(" ", "")
+    monkeypatch.setenv("COLUMNS", "40")
+    code, output, _ = _run(runner, "sources")
+    # alpha refutes parukh, supports five-year-term: 1 supports, 1 refutes, 2 in all
+    assert "  ✔ 1  ✘ 1  ◐ 0  total 2" in output.splitlines()

@@ -172,7 +172,7 @@ def sources_fit(stats: Sequence[SourceStats], width: int) -> bool:
         longest_word(r.source.title for r in stats),
         longest_word(r.source.publisher for r in stats),
     ]
-    return fits([ids, max(dates, 4), *[max(counts, 3)] * 4], words, width)
+    return fits([ids, max(dates, 4), *[max(counts, 3)] * 3, max(counts, 5)], words, width)
 
 
 def topics_fit(stats: Sequence[TopicStats], width: int) -> bool:
@@ -197,7 +197,8 @@ def sources_table(stats: Sequence[SourceStats]) -> Table:
     table.add_column("date", no_wrap=True)
     for stance in STANCES:
         table.add_column(STANCE_MARKS[stance], justify="right", header_style=STANCE_STYLES[stance])
-    table.add_column("all", justify="right")
+    # "total", as the JSON and CSV of the same listing name it.
+    table.add_column("total", justify="right")
     for row in stats:
         source = row.source
         table.add_row(
@@ -224,7 +225,7 @@ def sources_records(stats: Sequence[SourceStats], width: int) -> Group:
             if part:
                 detail.append("; ")
                 detail.append_text(text(part, "dim"))
-        detail.append(f"\n{counts}  all {row.total}")
+        detail.append(f"\n{counts}  total {row.total}")
         parts.append(indented(detail, 2, width))
     legend = f"{plural(len(stats), 'source')}; counts of positions by stance: {STANCE_LEGEND}"
     parts.append(indented(Text(legend, style="dim"), 0, width))
