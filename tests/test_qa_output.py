@@ -460,3 +460,37 @@ def test_sources_count_column_is_named_as_in_json(
     code, output, _ = _run(runner, "sources")
     # alpha refutes parukh, supports five-year-term: 1 supports, 1 refutes, 2 in all
     assert "  ✔ 1  ✘ 1  ◐ 0  total 2" in output.splitlines()
+
+
+# -- suggest --all at 80 columns: the passage is never dropped -----------------------------------------
+
+
+def test_suggest_all_narrow_keeps_passages_and_headers(
+    runner: CliRunner, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import re
+
+    code, data, _ = _run(runner, "suggest", "--all", "--format", "json")
+    hits = json.loads(data)
+    assert hits
+    monkeypatch.setenv("COLUMNS", "60")
+    code, output, _ = _run(runner, "suggest", "--all")
+    assert code == 0
+    lines = output.splitlines()
+    assert "━" not in output and "…" not in "".join(line for line in lines if not line.startswith("    "))
+    heads = [line for line in lines if re.match(r"^\d+(\.\d+)?  ", line)]
+    assert len(heads) == len(hits)
+    for head, hit in zip(heads, hits, strict=True):
+        assert head.split() == [
+            f"{hit['score']:g}",
+            hit["claim"],
+            hit["source"],
+            f"{hit['line']}:{hit['column']}",
+        ]
+    # each head is followed by its passage, indented
+    for number, line in enumerate(lines[:-1]):
+        if line in heads:
+            assert lines[number + 1].startswith("    ") and lines[number + 1].strip()
+    assert lines[-1] == f"{len(hits)} passages, best first" if len(hits) > 1 else "1 passage, best first"
+    assert max(len(line) for line in lines) <= 60

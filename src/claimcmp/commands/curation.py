@@ -91,7 +91,7 @@ def suggest(
         print_json([hit.as_json() for hit in hits])
     else:
         title = None if every else f"Passages that may address {claim} (sources silent on it)"
-        print_trimmed(suggest_table(hits, with_claim=every, title=title))
+        print_trimmed(suggest_table(hits, with_claim=every, title=title, width=out.width))
 
 
 @contextlib.contextmanager
