@@ -494,3 +494,28 @@ def test_suggest_all_narrow_keeps_passages_and_headers(
             assert lines[number + 1].startswith("    ") and lines[number + 1].strip()
     assert lines[-1] == f"{len(hits)} passages, best first" if len(hits) > 1 else "1 passage, best first"
     assert max(len(line) for line in lines) <= 60
+
+
+# -- coverage and timeline at 60 columns: ids whole, lines within the width ---------------------------
+
+LONG_TOPIC = STORE.replace(
+    "  - id: incidents\n", "  - id: incidents-the-peacekeepers-did-not-prevent\n"
+).replace("topic: incidents\n", "topic: incidents-the-peacekeepers-did-not-prevent\n")
+
+
+@pytest.mark.parametrize("command", ["coverage", "timeline"])
+def test_views_keep_ids_whole_and_lines_within_60(
+    runner: CliRunner, make_store: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    make_store(LONG_TOPIC)
+    monkeypatch.setenv("COLUMNS", "60")
+    code, output, _ = _run(runner, command)
+    assert code == 0
+    lines = output.splitlines()
+    assert max(len(line) for line in lines) <= 60
+    assert "…" not in output
+    # the 47-character topic id, whole: as a grid label, or in brackets on a line of its own
+    assert any("incidents-the-peacekeepers-did-not-prevent" in line for line in lines)
+    if command == "coverage":
+        assert "contested (2)" in lines  # its gloss does not fit beside it at 60: beneath
+        assert "  one source supports the claim, another refutes it" in lines

@@ -168,10 +168,10 @@ def stance_lines(claim: Claim, indent: int, width: int) -> list[Line]:
     return lines
 
 
-def _legend(inferred: bool) -> list[Line]:
+def _legend(inferred: bool, width: int) -> list[Line]:
     lines: list[Line] = [[(STANCE_LEGEND, "dim")]]
     if inferred:
-        lines.append([(INFERRED_LEGEND, "dim")])
+        lines.extend(_indented(INFERRED_LEGEND, 0, width, "dim"))
     return lines
 
 
@@ -180,8 +180,9 @@ def grid(
 ) -> list[Line]:
     """Lines of a labelled matrix (``cells[r][c]`` is a piece), cells right-aligned;
     when the columns do not fit ``width``, in blocks of as many as fit."""
-    label_width = min(max(len(corner), *(len(r) for r in rows), 1), max(MIN_LABEL, width // 3))
     cell_width = max([len(c) for c in columns] + [len(text) for row in cells for text, _ in row] + [1])
+    # Row labels are ids: whole, as long as one column still fits beside them.
+    label_width = min(max(len(corner), *(len(r) for r in rows), 1), max(MIN_LABEL, width - GAP - cell_width))
     per_block = max(1, (width - label_width) // (cell_width + GAP))
     lines: list[Line] = []
     for start in range(0, len(columns), per_block):
@@ -208,7 +209,7 @@ def _source_labels(
     """Names for the sources of a matrix with a column per source (and ``extra``
     more columns, rows labelled ``labels``): the ids themselves when all columns
     fit the width side by side, else numbers (and the ids with their numbers)."""
-    label_width = min(max([len(i) for i in labels] + [MIN_LABEL]), max(MIN_LABEL, width // 3))
+    label_width = min(max([len(i) for i in labels] + [MIN_LABEL]), max(MIN_LABEL, width - GAP - cell_width))
     column = max([len(i) for i in ids] + [cell_width])
     if label_width + (len(ids) + extra) * (column + GAP) <= width:
         return list(ids), list(ids)
@@ -325,6 +326,16 @@ CONSENSUS_GLOSS = {
 }
 
 
+def _id_and_topic(lead: Line, claim_id: str, topic: str, width: int, indent: int) -> list[Line]:
+    """A claim's id line: ``lead``, the id, then ``[topic]``; the topic on a line of
+    its own, ``indent`` deep, when both do not fit ``width`` (an id is never cut)."""
+    line: Line = [*lead, (claim_id, "bold cyan")]
+    used = sum(len(text) for text, _ in lead) + len(claim_id)
+    if used + 3 + len(topic) <= width:
+        return [[*line, (f" [{topic}]", "dim")]]
+    return [line, [(" " * indent + f"[{topic}]", "dim")]]
+
+
 def coverage_lines(view: CoverageView, width: int) -> list[Line]:
     """Position counts by topic and source, then the claims by consensus."""
     ids = [s.id for s in view.sources]
@@ -342,7 +353,9 @@ def coverage_lines(view: CoverageView, width: int) -> list[Line]:
         # A number and its id stay on one line: wrapped between items, never inside one.
         items = [" ".join(row.split()) for row in rows]
         lines.extend([(line, "dim")] for line in _wrap_items("sources: ", items, max(20, width)))
-    lines.append([(f"a cell: the source's positions on the topic's claims; {SILENT} silent", "dim")])
+    lines.extend(
+        _indented(f"a cell: the source's positions on the topic's claims; {SILENT} silent", 0, width, "dim")
+    )
     lines.append([])
     if view.silent_source is not None:
         lines.append([(f"Claims {view.silent_source} says nothing about: {len(view.claims)}", "bold")])
@@ -359,9 +372,13 @@ def coverage_lines(view: CoverageView, width: int) -> list[Line]:
         if row.consensus != current:
             current = row.consensus
             style = "bold magenta" if current == "contested" else "bold"
+            heading = f"{current} ({counts[current]})"
             gloss = CONSENSUS_GLOSS.get(current, "")
-            extend(([], [(f"{current} ({counts[current]})", style), (f"  {gloss}" if gloss else "", "dim")]))
-        append([(f"  {claim.id}", "bold cyan"), (f" [{claim.topic}]", "dim")])
+            if len(heading) + 2 + len(gloss) <= width:
+                extend(([], [(heading, style), (f"  {gloss}" if gloss else "", "dim")]))
+            else:  # a narrow terminal: the gloss beneath, wrapped
+                extend(([], [(heading, style)], *_indented(gloss, 2, width, "dim")))
+        extend(_id_and_topic([("  ", "")], claim.id, claim.topic, width, 6))
         text = visible_line(claim.text)
         if len(text) <= width - 6:
             append([("      " + text, "")])
@@ -377,7 +394,7 @@ def coverage_lines(view: CoverageView, width: int) -> list[Line]:
     if not view.claims:
         lines.append([("none", "")])
     lines.append([])
-    return lines + _legend(inferred)
+    return lines + _legend(inferred, width)
 
 
 # -- timeline ----------------------------------------------------------------------------
@@ -425,7 +442,7 @@ def timeline_lines(view: TimelineView, width: int) -> list[Line]:
         if entry_month != month:
             month = entry_month
             lines.append([(f" {month}", "bold")])
-        lines.append([(f"  {when:<10}  ", "dim"), (entry.id, "bold cyan"), (f" [{entry.topic}]", "dim")])
+        lines.extend(_id_and_topic([(f"  {when:<10}  ", "dim")], entry.id, entry.topic, width, 14))
         lines.extend(_indented(visible_line(entry.text), 14, width))
         lines.extend(stance_lines(entry, 14, width))
         inferred = inferred or any(p.inferred for p in entry.positions)
@@ -435,4 +452,4 @@ def timeline_lines(view: TimelineView, width: int) -> list[Line]:
         f"{PUBLISHED} a source's publication, placed at the last day its date covers: a claim "
         "below the marker of a source that takes a position on it is an anachronism."
     )
-    return lines + _indented(summary, 0, min(width, PROSE), "dim") + _legend(inferred)
+    return lines + _indented(summary, 0, min(width, PROSE), "dim") + _legend(inferred, width)
