@@ -519,3 +519,9 @@ def test_views_keep_ids_whole_and_lines_within_60(
     if command == "coverage":
         assert "contested (2)" in lines  # its gloss does not fit beside it at 60: beneath
         assert "  one source supports the claim, another refutes it" in lines
+
+
+def test_an_empty_search_is_a_command_line_error(runner: CliRunner, store: Path) -> None:
+    result = runner.invoke(app, ["list", "--search", " "])
+    assert result.exit_code == 2
+    assert "give the words to search for" in result.stderr

@@ -147,6 +147,9 @@ def list_claims(
     """
     from ..analysis import ClaimFilter, claims_json, claims_rows, filter_claims
 
+    if search is not None and not search.strip():
+        # An empty search matched nothing, silently: say what is missing instead.
+        raise typer.BadParameter("give the words to search for", param_hint="--search")
     result = load_readable()
     store = result.store
     spec = ClaimFilter(
@@ -158,7 +161,9 @@ def list_claims(
     elif format is TableFormat.csv:
         print_rows(claims_rows(claims), format, Text)
     else:
-        print_claims(claims, filtered=bool(topic or source or stance or tag or contested or search))
+        print_claims(
+            claims, filtered=bool(topic or source or stance or tag or contested) or search is not None
+        )
     finish(result)
 
 
