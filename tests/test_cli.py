@@ -202,7 +202,7 @@ def test_contradictions(runner: CliRunner, store: Path) -> None:
     assert code == 0
     assert "2 contested claims" in output
     assert output.index("parukh") < output.index("five-year-term")
-    assert "— beta (Beta Weekly, 2023)" in output
+    assert "— beta (line 3 · Beta Weekly, 2023)" in output  # the quote starts on line 3 of BETA
     code, output = invoke(runner, "contradictions", "--format", "json")
     assert _ids(output) == ["parukh", "five-year-term"]
     code, output = invoke(runner, "contradictions", "--format", "json", "--topic", "mandate")

@@ -38,6 +38,6 @@ def test_a_long_listing_is_records_and_fast(runner: CliRunner, make_store: Calla
     assert "━━" not in output
     # by hand: a title line, then per source its id, its details, its counts
     assert lines[0] == "Sources"
-    assert lines[1:4] == ["s00000", "  Source number 0; 2020", "  ✔ 0  ✘ 0  ◐ 0  all 0"]
-    assert lines[-1] == "3000 sources"
+    assert lines[1:4] == ["s00000", "  Source number 0; 2020", "  ✔ 0  ✘ 0  ◐ 0  total 0"]
+    assert lines[-1] == "3000 sources; counts of positions by stance: ✔ supports, ✘ refutes, ◐ qualifies"
     assert elapsed < 5, f"{elapsed:.1f} s for 3,000 sources"

@@ -262,7 +262,7 @@ def test_coverage_table(runner: CliRunner, views_store: Path, monkeypatch: pytes
     code, output = invoke(runner, "coverage")
     assert code == 0
     assert output == _golden("coverage.txt", output)
-    assert "✘ a  ✘ c  ◐ b*" in output  # k3: a and c refute, b qualifies (inferred)
+    assert "✘ a  ✘ c  ◐* b" in output  # k3: a and c refute, b qualifies (inferred)
     assert "* inferred" in output
 
 

@@ -19,9 +19,7 @@ from .vocabulary import STANCE_MARKS
 
 SILENT = "·"
 INFERRED = "\\*"  # an escaped star after a stance: inferred
-INFERRED_NOTE = (
-    "\\* inferred: the stance follows from the quote only together with the source's wider argument."
-)
+INFERRED_NOTE = "\\* inferred: follows from the quote only with the source's wider argument."
 
 # Characters that mean something anywhere in a line of CommonMark or GFM: escapes,
 # code, emphasis, links and images, table cells, strikethrough. A backslash before
@@ -114,6 +112,9 @@ def render_markdown(store: Store, *, title: str = "claimcmp report") -> str:
     lines += _summary(store)
     lines += _sources(store)
     lines += ["## Topics", ""]
+    if not store.topics:
+        # A heading over nothing reads as a broken report: say why it is empty.
+        lines += ["No topics yet: add topics and claims to the store.", ""]
     for topic in store.topics.values():
         lines += _topic(store, topic.id)
     lines += _contested(store)
@@ -224,8 +225,10 @@ def _contested(store: Store) -> list[str]:
     lines.append("Most contested first (the most sources on the smaller side).")
     lines.append("")
     for claim in contested:
+        # Each side under its mark: a bare "a vs b" does not say who supports.
         sides = " vs ".join(
-            ", ".join(code(s) for s in claim.sources_with(stance)) for stance in ("supports", "refutes")
+            f"{STANCE_MARKS[stance]} " + ", ".join(code(s) for s in claim.sources_with(stance))
+            for stance in ("supports", "refutes")
         )
         lines.append(f"- [{code(claim.id)}](#{anchor_id(claim.id)}) {escape_inline(claim.text)} ({sides})")
     return [*lines, ""]

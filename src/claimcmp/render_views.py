@@ -21,7 +21,7 @@ from rich.color import ColorSystem
 from rich.style import Style
 
 from .models import STANCES, Claim, Source
-from .rendering import STANCE_STYLES
+from .rendering import INFERRED_NOTE, STANCE_STYLES
 from .rules import PairAgreement
 from .views import AgreementView, CoverageView, Marker, TimelineView
 from .visible import plural, visible_line
@@ -41,7 +41,8 @@ MANY_SILENT = 8  # past this many, silent sources are counted, not named
 PROSE = 100  # sentences wrap at most this wide: longer lines are hard to read
 
 STANCE_LEGEND = "  ".join(f"{STANCE_MARKS[s]} {s}" for s in STANCES)
-INFERRED_LEGEND = f"{INFERRED} inferred: the stance follows only with the source's wider argument"
+# One wording of the inferred note in every view (list, show, the reports).
+INFERRED_LEGEND = INFERRED_NOTE
 
 # Background colours of the agreement heatmap, by rate (agree / shared).
 _HEAT: tuple[tuple[float, str], ...] = (
@@ -114,6 +115,22 @@ def _wrap(text: str, room: int) -> list[str]:
     return lines
 
 
+def _wrap_items(prefix: str, items: Sequence[str], room: int) -> list[str]:
+    """``prefix`` and the ``items`` joined by commas, in lines of at most ``room``
+    characters, broken only between items (an item longer than that gets a line)."""
+    lines: list[str] = []
+    current = prefix.rstrip()
+    for number, item in enumerate(items):
+        piece = item + ("," if number < len(items) - 1 else "")
+        if current and len(current) + 1 + len(piece) > room:
+            lines.append(current)
+            current = piece
+        else:
+            current = f"{current} {piece}" if current else piece
+    lines.append(current)
+    return lines
+
+
 def _indented(text: str, indent: int, width: int, style: str = "") -> list[Line]:
     pad = " " * indent
     return [[(pad + part, style)] for part in _wrap(text, max(20, width - indent))]
@@ -127,8 +144,9 @@ _MARK_PIECES = {stance: (STANCE_MARKS[stance], STANCE_STYLES[stance]) for stance
 
 
 def stance_lines(claim: Claim, indent: int, width: int) -> list[Line]:
-    """A claim's positions as ``✔ a  ✘ b*``, by stance, then as listed; after
-    ``indent`` spaces, on as many lines as ``width`` needs."""
+    """A claim's positions as ``✔ a  ✘* b``, by stance, then as listed (the inferred
+    star after the mark, as ``list`` and ``show`` put it); after ``indent`` spaces, on
+    as many lines as ``width`` needs."""
     pad: Line = [(" " * indent, "")] if indent else []
     lines: list[Line] = []
     line, used = list(pad), indent
@@ -136,23 +154,24 @@ def stance_lines(claim: Claim, indent: int, width: int) -> list[Line]:
     for stance in STANCES:
         mark = _MARK_PIECES[stance]
         for position in [p for p in positions if p.stance == stance]:
-            label = f" {position.source}{INFERRED if position.inferred else ''}  "
-            if used > indent and used + len(label) - 1 > width:
+            star = INFERRED if position.inferred else ""
+            label = f" {position.source}  "
+            if used > indent and used + len(star) + len(label) - 1 > width:
                 line[-1] = (line[-1][0][:-2], "")
                 lines.append(line)
                 line, used = list(pad), indent
-            line += (mark, (label, ""))
-            used += 1 + len(label)
+            line += ((mark[0] + star, mark[1]), (label, ""))
+            used += 1 + len(star) + len(label)
     if used > indent:
         line[-1] = (line[-1][0][:-2], "")
     lines.append(line)
     return lines
 
 
-def _legend(inferred: bool) -> list[Line]:
+def _legend(inferred: bool, width: int) -> list[Line]:
     lines: list[Line] = [[(STANCE_LEGEND, "dim")]]
     if inferred:
-        lines.append([(INFERRED_LEGEND, "dim")])
+        lines.extend(_indented(INFERRED_LEGEND, 0, width, "dim"))
     return lines
 
 
@@ -161,8 +180,9 @@ def grid(
 ) -> list[Line]:
     """Lines of a labelled matrix (``cells[r][c]`` is a piece), cells right-aligned;
     when the columns do not fit ``width``, in blocks of as many as fit."""
-    label_width = min(max(len(corner), *(len(r) for r in rows), 1), max(MIN_LABEL, width // 3))
     cell_width = max([len(c) for c in columns] + [len(text) for row in cells for text, _ in row] + [1])
+    # Row labels are ids: whole, as long as one column still fits beside them.
+    label_width = min(max(len(corner), *(len(r) for r in rows), 1), max(MIN_LABEL, width - GAP - cell_width))
     per_block = max(1, (width - label_width) // (cell_width + GAP))
     lines: list[Line] = []
     for start in range(0, len(columns), per_block):
@@ -189,7 +209,7 @@ def _source_labels(
     """Names for the sources of a matrix with a column per source (and ``extra``
     more columns, rows labelled ``labels``): the ids themselves when all columns
     fit the width side by side, else numbers (and the ids with their numbers)."""
-    label_width = min(max([len(i) for i in labels] + [MIN_LABEL]), max(MIN_LABEL, width // 3))
+    label_width = min(max([len(i) for i in labels] + [MIN_LABEL]), max(MIN_LABEL, width - GAP - cell_width))
     column = max([len(i) for i in ids] + [cell_width])
     if label_width + (len(ids) + extra) * (column + GAP) <= width:
         return list(ids), list(ids)
@@ -261,8 +281,11 @@ def agreement_sentences(view: AgreementView) -> list[str]:
     return [first, second]
 
 
-def agreement_lines(view: AgreementView, width: int, topics: Sequence[str] = ()) -> list[Line]:
-    """The source x source heatmap, its legend and the two summary sentences."""
+def agreement_lines(
+    view: AgreementView, width: int, topics: Sequence[str] = (), *, colour: bool = True
+) -> list[Line]:
+    """The source x source heatmap, its legend and the two summary sentences; the
+    legend speaks of colour only when there is colour (not in a pipe or a file)."""
     ids = [s.id for s in view.sources]
     scope = f" on {', '.join(topics)}" if topics else ""
     lines: list[Line] = [[(f"Agreement between sources{scope}: {plural(view.claims, 'claim')}", "bold")], []]
@@ -276,8 +299,8 @@ def agreement_lines(view: AgreementView, width: int, topics: Sequence[str] = ())
     legend = (
         "a cell: agree/shared ✘contradict, over the claims both sources address: how many "
         "with the same stance, and how many one supports and the other refutes. "
-        f"{NOT_INDEPENDENT} not independent (based_on); {NOTHING_SHARED} no claim in common; "
-        "colour: the share of agreement, from red (0%) to green (100%)."
+        f"{NOT_INDEPENDENT} not independent (based_on); {NOTHING_SHARED} no claim in common"
+        + ("; colour: the share of agreement, from red (0%) to green (100%)." if colour else ".")
     )
     lines.extend(_indented(legend, 0, min(width, PROSE), "dim"))
     lines.append([])
@@ -294,6 +317,25 @@ def _silent_lines(silent: Sequence[str], width: int) -> list[Line]:
     return _indented(f"silent: {', '.join(silent)}", 6, width, "dim") if silent else []
 
 
+# What each consensus group means (the contract's words), beside its heading.
+CONSENSUS_GLOSS = {
+    "contested": "one source supports the claim, another refutes it",
+    "mixed": "stances differ, none refuting what another supports",
+    "agreed": "two or more positions, all the same stance",
+    "single": "one position only",
+}
+
+
+def _id_and_topic(lead: Line, claim_id: str, topic: str, width: int, indent: int) -> list[Line]:
+    """A claim's id line: ``lead``, the id, then ``[topic]``; the topic on a line of
+    its own, ``indent`` deep, when both do not fit ``width`` (an id is never cut)."""
+    line: Line = [*lead, (claim_id, "bold cyan")]
+    used = sum(len(text) for text, _ in lead) + len(claim_id)
+    if used + 3 + len(topic) <= width:
+        return [[*line, (f" [{topic}]", "dim")]]
+    return [line, [(" " * indent + f"[{topic}]", "dim")]]
+
+
 def coverage_lines(view: CoverageView, width: int) -> list[Line]:
     """Position counts by topic and source, then the claims by consensus."""
     ids = [s.id for s in view.sources]
@@ -308,8 +350,12 @@ def coverage_lines(view: CoverageView, width: int) -> list[Line]:
     rows, columns = _source_labels(ids, cell_width, width, topic_ids, extra=1)
     lines.extend(grid("topic", topic_ids, ["claims", *columns], cells, width))
     if rows != ids:
-        lines.extend(_indented("sources: " + ", ".join(rows), 0, width, "dim"))
-    lines.append([(f"a cell: the source's positions on the topic's claims; {SILENT} silent", "dim")])
+        # A number and its id stay on one line: wrapped between items, never inside one.
+        items = [" ".join(row.split()) for row in rows]
+        lines.extend([(line, "dim")] for line in _wrap_items("sources: ", items, max(20, width)))
+    lines.extend(
+        _indented(f"a cell: the source's positions on the topic's claims; {SILENT} silent", 0, width, "dim")
+    )
     lines.append([])
     if view.silent_source is not None:
         lines.append([(f"Claims {view.silent_source} says nothing about: {len(view.claims)}", "bold")])
@@ -326,8 +372,13 @@ def coverage_lines(view: CoverageView, width: int) -> list[Line]:
         if row.consensus != current:
             current = row.consensus
             style = "bold magenta" if current == "contested" else "bold"
-            extend(([], [(f"{current} ({counts[current]})", style)]))
-        append([(f"  {claim.id}", "bold cyan"), (f" [{claim.topic}]", "dim")])
+            heading = f"{current} ({counts[current]})"
+            gloss = CONSENSUS_GLOSS.get(current, "")
+            if len(heading) + 2 + len(gloss) <= width:
+                extend(([], [(heading, style), (f"  {gloss}" if gloss else "", "dim")]))
+            else:  # a narrow terminal: the gloss beneath, wrapped
+                extend(([], [(heading, style)], *_indented(gloss, 2, width, "dim")))
+        extend(_id_and_topic([("  ", "")], claim.id, claim.topic, width, 6))
         text = visible_line(claim.text)
         if len(text) <= width - 6:
             append([("      " + text, "")])
@@ -343,7 +394,7 @@ def coverage_lines(view: CoverageView, width: int) -> list[Line]:
     if not view.claims:
         lines.append([("none", "")])
     lines.append([])
-    return lines + _legend(inferred)
+    return lines + _legend(inferred, width)
 
 
 # -- timeline ----------------------------------------------------------------------------
@@ -374,7 +425,8 @@ def timeline_lines(view: TimelineView, width: int) -> list[Line]:
             "give a claim a 'date' to place it in time."
         )
         return _indented(message, 0, min(width, PROSE))
-    lines: list[Line] = []
+    # A title, as the other views have, so the output does not open on a blank line.
+    lines: list[Line] = [[(f"Timeline: {plural(len(view.claims), 'dated claim')}", "bold")]]
     year = month = None
     inferred = False
     for entry in view.entries:
@@ -390,7 +442,7 @@ def timeline_lines(view: TimelineView, width: int) -> list[Line]:
         if entry_month != month:
             month = entry_month
             lines.append([(f" {month}", "bold")])
-        lines.append([(f"  {when:<10}  ", "dim"), (entry.id, "bold cyan"), (f" [{entry.topic}]", "dim")])
+        lines.extend(_id_and_topic([(f"  {when:<10}  ", "dim")], entry.id, entry.topic, width, 14))
         lines.extend(_indented(visible_line(entry.text), 14, width))
         lines.extend(stance_lines(entry, 14, width))
         inferred = inferred or any(p.inferred for p in entry.positions)
@@ -400,4 +452,4 @@ def timeline_lines(view: TimelineView, width: int) -> list[Line]:
         f"{PUBLISHED} a source's publication, placed at the last day its date covers: a claim "
         "below the marker of a source that takes a position on it is an anachronism."
     )
-    return lines + _indented(summary, 0, min(width, PROSE), "dim") + _legend(inferred)
+    return lines + _indented(summary, 0, min(width, PROSE), "dim") + _legend(inferred, width)

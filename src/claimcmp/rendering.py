@@ -13,6 +13,7 @@ import string
 from collections.abc import Iterable, Sequence
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
@@ -27,7 +28,8 @@ from .vocabulary import STANCE_MARKS
 
 STANCE_STYLES = {"supports": "green", "refutes": "red", "qualifies": "yellow"}
 SILENT = "·"
-CONTESTED = "⚡ contested"
+CONTESTED_MARK = "⚡"
+CONTESTED = f"{CONTESTED_MARK} contested"
 INFERRED_MARK = "*"
 INFERRED_NOTE = "* inferred: follows from the quote only with the source's wider argument"
 STANCE_LEGEND = ", ".join(f"{STANCE_MARKS[s]} {s}" for s in STANCES)
@@ -45,7 +47,9 @@ def id_text(value: str, style: str = "bold cyan") -> Text:
 
 def stance_label(stance: str, inferred: bool = False) -> Text:
     mark = INFERRED_MARK if inferred else ""
-    return Text(f"{STANCE_MARKS[stance]} {stance}{mark}", style=f"bold {STANCE_STYLES[stance]}")
+    # A span, not the Text's base style: callers append the quote after the label,
+    # and a base style would paint the whole quote in the stance's colour.
+    return Text().append(f"{STANCE_MARKS[stance]} {stance}{mark}", style=f"bold {STANCE_STYLES[stance]}")
 
 
 def stance_mark(position: Position | None) -> Text:
@@ -77,7 +81,9 @@ def source_details(source: Source) -> str:
 def claim_head(claim: Claim, *, topic: bool = False, width: int | None = None) -> Text:
     """The claim's id on a line of its own that is never broken, followed by its date,
     contested flag and (optionally) topic: on the same line when they fit ``width``."""
-    head = id_text(claim.id)
+    # The id's style spans the id only: as the base style of the whole Text it would
+    # colour everything appended after it (the date, the claim's text in ``list``).
+    head = Text(no_wrap=True, overflow="ignore").append_text(id_text(claim.id))
     meta = Text()
     if claim.date:
         meta.append(f"  {claim.date}", style="dim")
@@ -128,12 +134,26 @@ def indented(body: Text, indent: int, width: int) -> Text:
     return result
 
 
-def fits(fixed: Iterable[int], flexible: int, width: int) -> bool:
+def fits(fixed: Iterable[int], flexible: int | Sequence[int], width: int) -> bool:
     """Whether a table of columns of ``fixed`` widths (ids, dates, counts: never wrapped)
-    and ``flexible`` columns that wrap (to 8 cells at least) fits ``width``, so that rich
-    need not cut a fixed column."""
-    widths = [*fixed, *([8] * flexible)]
+    and ``flexible`` columns that wrap fits ``width``, so that rich need not cut a fixed
+    column. ``flexible`` is a count of columns (8 cells at least each) or their least
+    widths."""
+    least = [8] * flexible if isinstance(flexible, int) else list(flexible)
+    widths = [*fixed, *least]
     return sum(widths) + 3 * len(widths) + 2 <= width
+
+
+# Words longer than this may be folded (a URL, a long compound): a column that
+# kept them whole would squeeze every other one.
+LONGEST_WORD = 24
+
+
+def longest_word(values: Iterable[str | None], least: int = 8) -> int:
+    """The width of the longest word of ``values`` (at least ``least``, at most
+    LONGEST_WORD): a wrapping column this wide never breaks a word in two."""
+    longest = max((cell_len(word) for value in values if value for word in value.split()), default=0)
+    return min(max(longest, least), LONGEST_WORD)
 
 
 # Past this many rows a table is shown as records: rich lays out a table whole
@@ -148,7 +168,11 @@ def sources_fit(stats: Sequence[SourceStats], width: int) -> bool:
     ids = max((len(visible_line(r.source.id)) for r in stats), default=2)
     dates = max((len(r.source.published or "") for r in stats), default=4)
     counts = max((len(str(r.total)) for r in stats), default=1)
-    return fits([ids, max(dates, 4), *[max(counts, 3)] * 4], 2, width)
+    words = [
+        longest_word(r.source.title for r in stats),
+        longest_word(r.source.publisher for r in stats),
+    ]
+    return fits([ids, max(dates, 4), *[max(counts, 3)] * 3, max(counts, 5)], words, width)
 
 
 def topics_fit(stats: Sequence[TopicStats], width: int) -> bool:
@@ -165,12 +189,16 @@ def topics_fit(stats: Sequence[TopicStats], width: int) -> bool:
 def sources_table(stats: Sequence[SourceStats]) -> Table:
     table = Table(title="Sources", box=box.SIMPLE_HEAVY, expand=False)
     table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("title", ratio=3, min_width=12, overflow="fold")
-    table.add_column("publisher", ratio=2, min_width=8, overflow="fold")
+    # As wide as the longest word at least: rich folds a word wider than its column.
+    title_width = longest_word((r.source.title for r in stats), 12)
+    table.add_column("title", ratio=3, min_width=title_width, overflow="fold")
+    publisher_width = longest_word(r.source.publisher for r in stats)
+    table.add_column("publisher", ratio=2, min_width=publisher_width, overflow="fold")
     table.add_column("date", no_wrap=True)
     for stance in STANCES:
         table.add_column(STANCE_MARKS[stance], justify="right", header_style=STANCE_STYLES[stance])
-    table.add_column("all", justify="right")
+    # "total", as the JSON and CSV of the same listing name it.
+    table.add_column("total", justify="right")
     for row in stats:
         source = row.source
         table.add_row(
@@ -197,13 +225,16 @@ def sources_records(stats: Sequence[SourceStats], width: int) -> Group:
             if part:
                 detail.append("; ")
                 detail.append_text(text(part, "dim"))
-        detail.append(f"\n{counts}  all {row.total}")
+        detail.append(f"\n{counts}  total {row.total}")
         parts.append(indented(detail, 2, width))
-    parts.append(Text(plural(len(stats), "source"), style="dim"))
+    legend = f"{plural(len(stats), 'source')}; counts of positions by stance: {STANCE_LEGEND}"
+    parts.append(indented(Text(legend, style="dim"), 0, width))
     return Group(*parts)
 
 
-def topics_table(stats: Sequence[TopicStats]) -> Table:
+def topics_table(stats: Sequence[TopicStats]) -> RenderableType:
+    if not stats:
+        return Text("No topics yet: add topics and claims to the store.")
     table = Table(title="Topics", box=box.SIMPLE_HEAVY)
     table.add_column("id", style="bold", no_wrap=True)
     table.add_column("title", min_width=10, overflow="fold")
@@ -305,7 +336,11 @@ def plain_wrap(value: str, indent: int, width: int) -> list[str]:
     return lines
 
 
-def list_footer(count: int, inferred: bool) -> Text:
+def list_footer(count: int, inferred: bool, *, filtered: bool = False) -> Text:
+    if not count:
+        # A legend for marks that are not there would only puzzle; and with no
+        # filter, nothing was there to match (an empty or unreadable store).
+        return Text("No claim matches the filters." if filtered else "No claims.", style="dim")
     footer = Text(f"{plural(count, 'claim')}; {STANCE_LEGEND}", style="dim")
     if inferred:
         footer.append(f"\n{INFERRED_NOTE}", style="dim")
@@ -375,6 +410,24 @@ def topic_layout(view: TopicView, width: int, layout: str) -> str:
     return "stacked"
 
 
+def full_widths(view: TopicView, width: int) -> tuple[int, list[int]]:
+    """The widths of the side-by-side table's columns (their text, without padding):
+    the whole ``width``, the claim column a share and a half of a source's, and none
+    under its least (the longest claim id; a source id, 12 at least)."""
+    least = [max(12, len(visible_line(s.id))) for s in view.sources]
+    claim_least = _claim_width(view.claims)
+    room = width - (len(least) + 2) - 2 * (len(least) + 1)  # borders and padding
+    share = room / (1.5 + len(least))
+    # Never so wide that a source column falls under its least.
+    claim = max(claim_least, min(int(share * 1.5), room - sum(least)))
+    columns = list(least)
+    # The rest of the room to the narrowest columns first, so they even out.
+    for _ in range(max(0, room - claim - sum(columns))):
+        narrowest = min(range(len(columns)), key=lambda i: columns[i])
+        columns[narrowest] += 1
+    return claim, columns
+
+
 def source_keys(count: int) -> list[str]:
     """Short column headers for the grid: A, B, ... Z, then numbers."""
     letters = string.ascii_uppercase
@@ -390,24 +443,30 @@ def topic_view_render(store: Store, view: TopicView, width: int, layout: str = "
     if view.topic.description:
         parts.append(indented(text(view.topic.description, "italic"), 0, width))
     if chosen == "full":
-        table = Table(box=box.HEAVY_HEAD, show_lines=True, expand=True)
-        table.add_column("claim", min_width=_claim_width(view.claims), overflow="fold")
-        for source in view.sources:
+        # Widths worked out here: rich's own expansion, given minimum widths, drew
+        # this table wider than the terminal (5 sources at 121 to 219 columns).
+        claim_width, source_widths = full_widths(view, width)
+        table = Table(box=box.HEAVY_HEAD, show_lines=True)
+        table.add_column("claim", width=claim_width, overflow="fold")
+        for source, column in zip(view.sources, source_widths, strict=True):
             # Only the id heads a column: rich aligns headers at the bottom, so ids of
             # differently long headings would not line up; the details go in the legend.
-            table.add_column(id_text(source.id, "bold"), min_width=max(12, len(source.id)), overflow="fold")
+            table.add_column(id_text(source.id, "bold"), width=column, overflow="fold")
         for claim in view.claims:
             table.add_row(claim_cell(claim), *(stance_cell(claim, s.id) for s in view.sources))
         parts.append(table)
         parts.append(source_legend(view.sources, None))
-        legend = f"{SILENT} = silent"
+        legend = f"{SILENT} silent, {CONTESTED_MARK} contested"
     elif chosen == "grid":
         keys = source_keys(len(view.sources))
-        parts.append(stance_grid(view, keys))
+        parts.extend((Text(""), stance_grid(view, keys), Text("")))
+        # The grid has marks only: say what each means before the sources' key.
+        marks = Text(f"{STANCE_LEGEND}, {SILENT} silent, {CONTESTED_MARK} contested", style="dim")
+        parts.append(indented(marks, 0, width))
         parts.append(source_legend(view.sources, keys))
         by_source = dict(zip([s.id for s in view.sources], keys, strict=True))
         parts.append(stacked_claims(store, view.claims, width, keys=by_source))
-        legend = f"{SILENT} = silent; sources not listed under a claim are silent on it"
+        legend = "sources not listed under a claim are silent on it"
     else:
         parts.append(stacked_claims(store, view.claims, width))
         legend = "sources not listed under a claim are silent on it"
@@ -419,20 +478,23 @@ def topic_view_render(store: Store, view: TopicView, width: int, layout: str = "
     )
     if any_inferred(view.claims):
         footer.append(f"\n{INFERRED_NOTE}", style="dim")
-    parts.append(footer)
+    # Wrapped here, not by rich, which would leave a blank at the end of a wrapped line.
+    parts.append(indented(footer, 0, width))
     return Group(*parts)
 
 
 def stance_grid(view: TopicView, keys: Sequence[str]) -> Table:
     """Claims x sources, a stance mark in each cell; the column headers are ``keys``."""
-    table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, collapse_padding=True)
+    table = Table(
+        box=box.SIMPLE_HEAD, show_lines=False, show_edge=False, pad_edge=False, collapse_padding=True
+    )
     table.add_column("claim", no_wrap=True)
     for key in keys:
         table.add_column(key, justify="center", no_wrap=True, min_width=2)
     for claim in view.claims:
         head = id_text(claim.id)
         if claim.contested:
-            head.append(" ⚡", style="bold magenta")
+            head.append(f" {CONTESTED_MARK}", style="bold magenta")
         table.add_row(head, *(stance_mark(position_of(claim, s.id)) for s in view.sources))
     return table
 
@@ -558,7 +620,9 @@ def contradiction_panel(store: Store, claim: Claim, width: int) -> RenderableTyp
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_lines=False)
     camps = [s for s in STANCES if claim.sources_with(s)]
     for stance in camps:
-        table.add_column(stance_label(stance), overflow="fold")
+        # At least as wide as the camp's longest id: an id is never folded.
+        longest = max(len(visible_line(p.source)) for p in claim.positions if p.stance == stance)
+        table.add_column(stance_label(stance), overflow="fold", min_width=longest)
     cells = []
     for stance in camps:
         cell: list[RenderableType] = []
@@ -573,11 +637,22 @@ def contradiction_panel(store: Store, claim: Claim, width: int) -> RenderableTyp
             # gives every column room for its longest id.
             attribution = Text("— ", style="bold")
             attribution.append_text(text(source.id, "bold"))
-            if position.inferred:
-                attribution.append(f" ({stance}{INFERRED_MARK})", style="dim")
+            # The line and the note, as the stacked form gives them (side by side must
+            # not tell the reader less), in one bracket after the id, as ``show CLAIM``
+            # separates them: the id stays a word of its own.
+            details = [f"{stance}{INFERRED_MARK}"] if position.inferred else []
+            line = store.anchors.get((claim.id, position.source))
+            if line is not None:
+                details.append(f"line {line}")
             if _byline(source):
-                attribution.append_text(text(f" ({_byline(source)})", "dim"))
+                details.append(_byline(source))
+            if details:
+                attribution.append_text(text(f" ({' · '.join(details)})", "dim"))
             cell.append(attribution)
+            if position.note:
+                note = Text("note: ", style="dim italic")
+                note.append_text(text(position.note, "dim italic"))
+                cell.append(note)
         cells.append(Group(*cell))
     table.add_row(*cells)
     head = claim_head(claim, topic=True, width=width - 4)
@@ -594,7 +669,12 @@ def contradiction_panel(store: Store, claim: Claim, width: int) -> RenderableTyp
     return boxed(Group(head, text(claim.text, "bold"), body), claim, width)
 
 
-def contradictions_view(store: Store, claims: Sequence[Claim], width: int) -> RenderableType:
+def contradictions_view(
+    store: Store, claims: Sequence[Claim], width: int, *, filtered: bool = False
+) -> RenderableType:
+    if not claims and filtered:
+        # Not "no claim": the filters, not the store, may be why there is none.
+        return Text("No contested claims among those chosen (--topic, --source).")
     if not claims:
         return Text("No contested claims: no claim is supported by one source and refuted by another.")
     parts: list[RenderableType] = [contradiction_panel(store, claim, width) for claim in claims]

@@ -42,7 +42,8 @@ def check(
         "Default: $CLAIMCMP_NEAR_DUPLICATE_THRESHOLD, else 90.",
     ),
 ) -> None:
-    """Validate the store and find every quote in its source; list all problems.
+    """Validate the store and find every quote. Each quote is looked up in its source's text; every
+    problem is listed.
 
     \b
     Example:  claimcmp check --strict --format github
@@ -73,7 +74,7 @@ def print_github(problems: list[Problem]) -> None:
 
 
 def schema() -> None:
-    """Print the JSON Schema (draft 2020-12) of a store file, for editors and validators.
+    """Print the JSON Schema of a store file. Draft 2020-12, for editors and validators.
 
     \b
     Example:  claimcmp schema > schema/claimcmp-store.schema.json

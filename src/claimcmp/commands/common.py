@@ -19,7 +19,7 @@ import typer
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
-from ..problems import ClaimcmpError, Problem, StoreError
+from ..problems import ClaimcmpError, Problem, StoreError, UnknownNameError
 from ..visible import visible
 
 if TYPE_CHECKING:
@@ -84,13 +84,34 @@ def handles_errors(command: F) -> F:
             return command(*args, **kwargs)
         except StoreError as error:
             print_problems(error.problems, to=err, errors_only=True)
-            err.print("The store is invalid: fix the errors above ('claimcmp check' lists every problem).")
+            err.print(
+                "The store is invalid: fix the errors above ('claimcmp check' lists every problem).",
+                soft_wrap=True,
+            )
             raise typer.Exit(1) from None
         except ClaimcmpError as error:
-            err.print(Text(f"error: {visible(str(error))}"), soft_wrap=True)
+            err.print(Text(f"error: {visible(str(error))}{_listing_hint(error)}"), soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+# The command that lists the names of each kind, for an unknown name with no close match.
+_LISTINGS = {
+    "topic": "'claimcmp topics'",
+    "source": "'claimcmp sources'",
+    "claim": "'claimcmp list'",
+    "tag": "'claimcmp tags'",
+    "topic or claim": "'claimcmp topics' and 'claimcmp list'",
+}
+
+
+def _listing_hint(error: ClaimcmpError) -> str:
+    """Where to find the names, when a name is unknown and nothing is close to it."""
+    if not isinstance(error, UnknownNameError) or error.suggestions:
+        return ""
+    listing = _LISTINGS.get(error.kind)
+    return f"; see {listing}" if listing else ""
 
 
 def print_problems(problems: list[Problem], *, to: Console, errors_only: bool = False) -> None:
@@ -126,8 +147,36 @@ def load() -> Store:
 
 
 def load_readable() -> CheckResult:
-    """The store as far as it is valid: reading commands show that, then ``finish``."""
-    return load_checked()
+    """The store as far as it is valid: reading commands show that, then ``finish``.
+
+    A position an error names (a quote not found in its source, a stance the
+    contract does not know) is left out: a reader would take its quote for a
+    verbatim, checked one."""
+    from dataclasses import replace
+
+    result = load_checked()
+    if result.errors:
+        result = replace(result, store=without_invalid_positions(result))
+    return result
+
+
+def without_invalid_positions(result: CheckResult) -> Store:
+    """The store of ``result`` without the positions its errors name."""
+    from dataclasses import replace
+
+    bad = {(p.claim, p.source) for p in result.problems if p.severity == "error" and p.claim and p.source}
+    store = result.store
+    if not bad:
+        return store
+    claims = {
+        claim_id: claim._replace(
+            positions=tuple(p for p in claim.positions if (claim_id, p.source) not in bad)
+        )
+        if any((claim_id, p.source) in bad for p in claim.positions)
+        else claim
+        for claim_id, claim in store.claims.items()
+    }
+    return replace(store, claims=claims)
 
 
 def finish(result: CheckResult) -> None:
@@ -159,7 +208,19 @@ def print_rows(rows: list[dict[str, Any]], format: TableFormat, table: Callable[
             for start in range(0, len(items), _BATCH):
                 out.print(Group(*items[start : start + _BATCH]), crop=False)
         else:
-            out.print(renderable, crop=False)
+            print_trimmed(renderable)
+
+
+def print_trimmed(renderable: RenderableType) -> None:
+    """``renderable`` on standard output; without colours (a pipe, a file, NO_COLOR)
+    with no blanks at the ends of lines, which rich pads table cells with: they
+    would end up in files and diffs."""
+    if out.color_system is not None:
+        out.print(renderable, crop=False)
+        return
+    with out.capture() as captured:
+        out.print(renderable, crop=False)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 _BATCH = 200  # records printed at a time

@@ -8,15 +8,20 @@ from pathlib import Path
 
 import typer
 
-from .common import Format, err, handles_errors, load, out, print_json
+from .common import Format, err, handles_errors, load, out, print_json, print_trimmed
 
 
 @handles_errors
-def init(folder: Path = typer.Argument(..., help="A folder with the texts in FOLDER/texts/*.txt.")) -> None:
-    """Make a new store, FOLDER/data/claims.yaml, with one source per FOLDER/texts/*.txt.
+def init(
+    folder: Path = typer.Argument(
+        ..., metavar="FOLDER", help="A folder with the texts in FOLDER/texts/*.txt."
+    ),
+) -> None:
+    """Make a new store from a folder of texts. FOLDER/data/claims.yaml, with one source per
+    FOLDER/texts/*.txt.
 
     \b
-    Example:  claimcmp init my-comparison
+    Example:  claimcmp init my-comparison   (with the texts in my-comparison/texts/)
     """
     from ..workbench import init_store
     from ..workbench_render import init_view
@@ -27,12 +32,15 @@ def init(folder: Path = typer.Argument(..., help="A folder with the texts in FOL
 
 @handles_errors
 def locate(
-    source: str = typer.Argument(..., help="The id of the source whose text to search."),
-    text: str = typer.Argument(..., help="The words to find: a quote, a claim, a paraphrase."),
+    source: str = typer.Argument(..., metavar="SOURCE", help="The id of the source whose text to search."),
+    text: str = typer.Argument(
+        ..., metavar="TEXT", help="The words to find: a quote, a claim, a paraphrase."
+    ),
     limit: int = typer.Option(5, "--limit", "-n", min=1, help="At most this many passages."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
-    """The passages of a source's text that best match TEXT, with a position ready to paste.
+    """Passages of a source's text that match TEXT. The best first, each with a position ready to
+    paste.
 
     \b
     Example:  claimcmp locate krivosheev-2022 "peacekeepers sidelined" -n 3
@@ -52,7 +60,7 @@ def locate(
 
 @handles_errors
 def suggest(
-    claim: str | None = typer.Argument(None, help="A claim id."),
+    claim: str | None = typer.Argument(None, metavar="[CLAIM]", help="A claim id."),
     every: bool = typer.Option(
         False, "--all", help="Every claim: the store's coverage gaps, strongest first."
     ),
@@ -61,7 +69,8 @@ def suggest(
     ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
-    """Passages of the sources silent on a claim that most likely address it.
+    """Passages that may address a claim. From the texts of the sources silent on it, the likeliest
+    first.
 
     \b
     Example:  claimcmp suggest pk-controlled-lachin-access
@@ -82,7 +91,7 @@ def suggest(
         print_json([hit.as_json() for hit in hits])
     else:
         title = None if every else f"Passages that may address {claim} (sources silent on it)"
-        out.print(suggest_table(hits, with_claim=every, title=title))
+        print_trimmed(suggest_table(hits, with_claim=every, title=title, width=out.width))
 
 
 @contextlib.contextmanager

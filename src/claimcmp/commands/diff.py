@@ -33,7 +33,7 @@ def diff(
     ] = DiffFormat.table,
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when the stores differ.")] = False,
 ) -> None:
-    """What a change does to the claims: added, removed, changed, stances, contradictions.
+    """What a change does to the claims. Added, removed, changed, stances, contradictions.
 
     Compare two stores (OLD NEW), or the store at git revision REV with the working tree (--rev REV).
 

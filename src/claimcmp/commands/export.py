@@ -48,7 +48,8 @@ def export(
         False, "--annotations", help="The quotes as W3C Web Annotations (JSON-LD)."
     ),
 ) -> None:
-    """Export the store as a Markdown report, an HTML page, JSON, CSV, SQLite or Web Annotations.
+    """Export the store as a report or as data. A Markdown report, an HTML page, JSON, CSV, SQLite
+    or Web Annotations.
 
     \b
     Example:  claimcmp export --html -o report.html

@@ -25,6 +25,7 @@ from .common import (
     out,
     print_json,
     print_rows,
+    print_trimmed,
 )
 
 if TYPE_CHECKING:
@@ -52,7 +53,8 @@ StanceName = Enum("StanceName", {stance: stance for stance in STANCES}, type=str
 def sources(
     format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
-    """A table of the sources, with counts of their positions by stance.
+    """The sources and their positions by stance. One row a source: title, publisher, date and
+    counts.
 
     \b
     Example:  claimcmp sources --format csv > sources.csv
@@ -75,7 +77,8 @@ def sources(
 def topics(
     format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
-    """A table of the topics, with counts of claims and of contested claims.
+    """The topics, with counts of their claims. One row a topic: its title, its claims, how many are
+    contested.
 
     \b
     Example:  claimcmp topics --format json
@@ -96,7 +99,7 @@ def topics(
 def tags(
     format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
 ) -> None:
-    """The claims' tags, most used first, with counts of claims and of contested claims.
+    """The claims' tags, most used first. With counts of claims and of contested claims.
 
     \b
     Example:  claimcmp tags --format csv
@@ -144,6 +147,9 @@ def list_claims(
     """
     from ..analysis import ClaimFilter, claims_json, claims_rows, filter_claims
 
+    if search is not None and not search.strip():
+        # An empty search matched nothing, silently: say what is missing instead.
+        raise typer.BadParameter("give the words to search for", param_hint="--search")
     result = load_readable()
     store = result.store
     spec = ClaimFilter(
@@ -155,11 +161,13 @@ def list_claims(
     elif format is TableFormat.csv:
         print_rows(claims_rows(claims), format, Text)
     else:
-        print_claims(claims)
+        print_claims(
+            claims, filtered=bool(topic or source or stance or tag or contested) or search is not None
+        )
     finish(result)
 
 
-def print_claims(claims: list[Claim]) -> None:
+def print_claims(claims: list[Claim], *, filtered: bool = False) -> None:
     """Claim after claim as they are rendered, so a long list starts at once."""
     from ..rendering import any_inferred, claim_block, claim_block_plain, list_footer
 
@@ -178,12 +186,14 @@ def print_claims(claims: list[Claim]) -> None:
             )
             # overflow: print() would otherwise fold a bare Text's long lines (an id).
             out.print(batch, crop=False, overflow="ignore")
-    out.print(list_footer(len(claims), any_inferred(claims)), crop=False)
+    out.print(list_footer(len(claims), any_inferred(claims), filtered=filtered), crop=False)
 
 
 @handles_errors
 def show(
-    name: str = typer.Argument(..., help="A topic id (side by side) or a claim id (every quote in full)."),
+    name: str = typer.Argument(
+        ..., metavar="TOPIC|CLAIM", help="A topic id (side by side) or a claim id (every quote in full)."
+    ),
     layout: Layout = typer.Option(
         Layout.grid,
         "--layout",
@@ -192,7 +202,8 @@ def show(
     ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
-    """Show a topic side by side (claims x sources), or one claim with every quote.
+    """A topic side by side, or one claim. A topic: its claims x its sources; a claim: every quote
+    in full.
 
     \b
     Example:  claimcmp show lachin-corridor --layout stacked
@@ -208,9 +219,9 @@ def show(
     if format is Format.json:
         print_json(claims_json(store, claims))
     elif isinstance(item, Topic):
-        out.print(topic_view_render(store, topic_view(store, item), out.width, layout.value), crop=False)
+        print_trimmed(topic_view_render(store, topic_view(store, item), out.width, layout.value))
     else:
-        out.print(claim_view(store, item, out.width, layout.value), crop=False)
+        print_trimmed(claim_view(store, item, out.width, layout.value))
     finish(result)
 
 
@@ -222,7 +233,7 @@ def contradictions(
     ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
-    """Claims one source supports and another refutes, quotes side by side, most contested first.
+    """Claims one source supports, another refutes. The quotes side by side, most contested first.
 
     \b
     Example:  claimcmp contradictions --topic lachin-corridor
@@ -236,5 +247,5 @@ def contradictions(
     if format is Format.json:
         print_json(claims_json(store, claims))
     else:
-        out.print(contradictions_view(store, claims, out.width), crop=False)
+        print_trimmed(contradictions_view(store, claims, out.width, filtered=bool(topic or source)))
     finish(result)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .common import Format, TopicOption, handles_errors, load, out, print_json
+from .common import Format, TopicOption, finish, handles_errors, load_readable, out, print_json
 
 
 class MatrixFormat(str, Enum):
@@ -25,7 +25,8 @@ def agreement(
         MatrixFormat, typer.Option("--format", "-f", help="table, json or csv.")
     ] = MatrixFormat.table,
 ) -> None:
-    """How often each two sources take the same stance: a source x source matrix.
+    """How often each two sources agree. A source x source matrix: how often they take the same
+    stance.
 
     \b
     Example:  claimcmp agreement --topic lachin-corridor
@@ -33,13 +34,18 @@ def agreement(
     from ..render_views import agreement_lines, to_text
     from ..views import agreement_csv, agreement_json, agreement_view
 
-    view = agreement_view(load(), topic)
+    result = load_readable()
+    view = agreement_view(result.store, topic)
     if format is MatrixFormat.json:
         sys.stdout.write(json.dumps(agreement_json(view), ensure_ascii=False) + "\n")
     elif format is MatrixFormat.csv:
         sys.stdout.write(agreement_csv(view))
     else:
-        sys.stdout.write(to_text(agreement_lines(view, out.width, topic), out.color_system, out.no_color))
+        lines = agreement_lines(
+            view, out.width, topic, colour=out.color_system is not None and not out.no_color
+        )
+        sys.stdout.write(to_text(lines, out.color_system, out.no_color))
+    finish(result)
 
 
 @handles_errors
@@ -51,7 +57,7 @@ def coverage(
     ] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
 ) -> None:
-    """Who speaks on what: positions by topic and source, then the claims by consensus.
+    """Who speaks on what. Positions by topic and source, then the claims by consensus.
 
     \b
     Example:  claimcmp coverage --silent krivosheev-2022
@@ -59,11 +65,13 @@ def coverage(
     from ..render_views import coverage_lines, to_text
     from ..views import coverage_json, coverage_view
 
-    view = coverage_view(load(), topic, silent)
+    result = load_readable()
+    view = coverage_view(result.store, topic, silent)
     if format is Format.json:
         sys.stdout.write(json.dumps(coverage_json(view), ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(to_text(coverage_lines(view, out.width), out.color_system, out.no_color))
+    finish(result)
 
 
 @handles_errors
@@ -74,7 +82,7 @@ def timeline(
     ] = [],  # noqa: B006
     format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
 ) -> None:
-    """Dated claims in date order, with the sources' publication dates among them.
+    """Dated claims in date order. The sources' publication dates among them.
 
     \b
     Example:  claimcmp timeline --topic trilateral-statement
@@ -82,9 +90,11 @@ def timeline(
     from ..render_views import timeline_lines, to_text
     from ..views import timeline_json, timeline_view
 
-    store = load()
+    result = load_readable()
+    store = result.store
     view = timeline_view(store, topic, source)
     if format is Format.json:
         print_json(timeline_json(store, view))
     else:
         sys.stdout.write(to_text(timeline_lines(view, out.width), out.color_system, out.no_color))
+    finish(result)
