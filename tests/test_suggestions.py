@@ -28,6 +28,8 @@ IDS = [
         ("frontline", ["frontline-incidents"]),  # a shortening
         ("FRONTLINE-INCIDENTS", ["frontline-incidents"]),  # case does not matter
         ("nope", []),  # nothing like it: no wild guesses
+        ("gaz", []),  # nothing one letter off among these ids
+
         # held whole in three ids: the shorter the id, the more of it the name covers
         ("lachin", ["lachin-corridor", "pk-deployed-along-lachin", "ts-lachin-safe-passage-guarantee"]),
         ("", []),
@@ -35,6 +37,12 @@ IDS = [
 )
 def test_closest_names(typed: str, expected: list[str]) -> None:
     assert closest_names(typed, IDS) == expected
+
+
+def test_one_letter_off_is_a_typo_even_in_a_short_name() -> None:
+    assert closest_names("gaz", ["gas", "humanitarian", "un"]) == ["gas"]
+    assert closest_names("un", ["gas", "humanitarian", "un"]) == ["un"]  # exact, whatever the case
+    assert closest_names("xy", ["gas", "un"]) == []
 
 
 def test_unknown_name_on_the_command_line(runner: CliRunner, store: Path) -> None:

@@ -16,10 +16,12 @@ def closest_names(name: str, known: Iterable[str], *, limit: int = 3, cutoff: fl
     A name is scored by its edit similarity to the whole of ``name`` (a typo:
     ``lachin-coridor`` -> ``lachin-corridor``), or, when ``name`` stands whole
     inside it, by how much of it ``name`` covers (a shortening: ``frontline`` ->
-    ``frontline-incidents``). Partial matching on bits of words (which made
+    ``frontline-incidents``). One letter off is a typo even in a short name
+    (``gaz`` -> ``gas``). Partial matching on bits of words (which made
     ``nope`` suggest ``no-realistic-alternative``) is not used.
     """
     from rapidfuzz import fuzz
+    from rapidfuzz.distance import Levenshtein
 
     wanted = name.casefold()
     if not wanted:
@@ -28,6 +30,8 @@ def closest_names(name: str, known: Iterable[str], *, limit: int = 3, cutoff: fl
     for choice in known:
         candidate = choice.casefold()
         score = fuzz.ratio(wanted, candidate)
+        if len(wanted) >= 3 and Levenshtein.distance(wanted, candidate, score_cutoff=1) <= 1:
+            score = max(score, 90.0)  # one letter off: a typo even in a short name (gaz -> gas)
         if len(wanted) >= 3 and wanted in candidate:
             score = max(score, 80.0 + 20.0 * len(wanted) / len(candidate))
         if score >= cutoff:
