@@ -41,3 +41,21 @@ def test_a_long_listing_is_records_and_fast(runner: CliRunner, make_store: Calla
     assert lines[1:4] == ["s00000", "  Source number 0; 2020", "  ✔ 0  ✘ 0  ◐ 0  total 0"]
     assert lines[-1] == "3000 sources; counts of positions by stance: ✔ supports, ✘ refutes, ◐ qualifies"
     assert elapsed < 5, f"{elapsed:.1f} s for 3,000 sources"
+
+
+def test_the_grid_is_measured_on_its_widest_rows_only() -> None:
+    # topic_layout measures a few rows instead of the whole grid (0.9 s for a
+    # 235-claim topic): the width must be the whole grid's, on every bundled topic.
+    from rich.console import Console
+
+    import claimcmp
+    from claimcmp.analysis import topic_view
+    from claimcmp.rendering import _widest_rows, source_keys, stance_grid
+
+    store = claimcmp.load(Path(__file__).resolve().parent.parent / "data" / "claims.yaml")
+    measure = Console(width=10_000, color_system=None).measure
+    for topic in store.topics.values():
+        view = topic_view(store, topic)
+        keys = source_keys(len(view.sources))
+        whole = measure(stance_grid(view, keys)).maximum
+        assert measure(stance_grid(_widest_rows(view), keys)).maximum == whole, topic.id

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from rich import box
 from rich.cells import cell_len
@@ -403,11 +404,28 @@ def topic_layout(view: TopicView, width: int, layout: str) -> str:
     columns = [max(SOURCE_COLUMN_MIN, len(visible_line(s.id)) + 3) for s in view.sources]
     if claim_width + 4 + sum(columns) <= width:
         return "full"
-    # The grid's columns never wrap: its widest line is its width.
+    # The grid's columns never wrap: its widest line is its width. Only the rows
+    # that can make a column widest are measured (rich measures every cell: a
+    # 235-claim topic of 40 sources took 0.9 s): the claim with the widest head,
+    # and per source a claim where its mark carries the inferred star.
     measure = Console(width=10_000, color_system=None).measure
-    if measure(stance_grid(view, source_keys(len(view.sources)))).maximum <= width:
+    if measure(stance_grid(_widest_rows(view), source_keys(len(view.sources)))).maximum <= width:
         return "grid"
     return "stacked"
+
+
+def _widest_rows(view: TopicView) -> TopicView:
+    """The claims of ``view`` whose grid rows are as wide as any in each column."""
+
+    def head(claim: Claim) -> int:
+        return len(visible_line(claim.id)) + (3 if claim.contested else 0)
+
+    sample = [max(view.claims, key=head)] if view.claims else []
+    for source in view.sources:
+        starred = next((c for c in view.claims if (p := position_of(c, source.id)) and p.inferred), None)
+        if starred is not None and starred not in sample:
+            sample.append(starred)
+    return replace(view, claims=sample)
 
 
 def full_widths(view: TopicView, width: int) -> tuple[int, list[int]]:
