@@ -5,21 +5,38 @@ from __future__ import annotations
 
 import pytest
 
-from claimcmp.cache import _claims
+from claimcmp.cache import _claim_columns, _claims
 from claimcmp.models import Claim, Position
 
 
-def _plain(position: tuple[object, ...]) -> list[tuple[object, ...]]:
-    return [("c1", "t1", "A claim.", "2021", ["x"], None, [position])]
+def _columns(position: tuple[object, ...]) -> list[list[object]]:
+    """One claim with one position, as the cache's columns (written out by hand)."""
+    return [["c1"], ["t1"], ["A claim."], ["2021"], [("x",)], [None], [1], *([value] for value in position)]
 
 
 def test_claims_are_read_back_as_the_models() -> None:
-    (claim,) = _claims(_plain(("s1", "supports", "a quote", None, False)))
+    (claim,) = _claims(_columns(("s1", "supports", "a quote", None, False)))
     assert claim == Claim(
         "c1", "t1", "A claim.", "2021", ("x",), None, (Position("s1", "supports", "a quote"),)
     )
     assert type(claim) is Claim and type(claim.positions[0]) is Position
     assert claim.positions[0].inferred is False
+
+
+def test_columns_round_trip() -> None:
+    claims = [
+        Claim("c1", "t1", "One.", None, (), None, (Position("s1", "refutes", "q", "n", True),)),
+        Claim(
+            "c2",
+            "t1",
+            "Two.",
+            "2020",
+            ("a", "b"),
+            "note",
+            (Position("s1", "supports", "q1"), Position("s2", "qualifies", "q2")),
+        ),
+    ]
+    assert _claims(_claim_columns(claims)) == claims
 
 
 @pytest.mark.parametrize(
@@ -28,8 +45,19 @@ def test_claims_are_read_back_as_the_models() -> None:
         ("s1", "supports", "a quote", None),  # a field short
         ("s1", "supports", "a quote", None, False, "extra"),  # a field too many
         ("s1", "agrees", "a quote", None, False),  # not a stance
+        ("s1", "supports", "a quote", None, 0),  # not a boolean
     ],
 )
 def test_a_position_of_the_wrong_shape_is_refused(position: tuple[object, ...]) -> None:
     with pytest.raises(ValueError):
-        _claims(_plain(position))
+        _claims(_columns(position))
+
+
+def test_a_claim_without_positions_or_miscounted_is_refused() -> None:
+    columns = _columns(("s1", "supports", "a quote", None, False))
+    columns[6] = [0]
+    with pytest.raises(ValueError):
+        _claims(columns)
+    columns[6] = [2]
+    with pytest.raises(ValueError):
+        _claims(columns)

@@ -26,9 +26,10 @@ Every entry carries a magic number and a CRC-32 of its payload, and its payload
 is checked for shape while it is decoded: a damaged, truncated, foreign or
 special file (a FIFO) is a miss, and is silently rebuilt.
 
-Entries are written with ``marshal`` as plain tuples: it reads a store of 100,000
-quotes in a few hundredths of a second, several times faster than pickling the
-objects, and it can only ever build plain data.
+Entries are written with ``marshal`` as plain data, the claims as columns (a
+list per field, ``_claim_columns``): it reads a store of 100,000 quotes in a few
+hundredths of a second, several times faster than pickling the objects, and it
+can only ever build plain data.
 """
 
 from __future__ import annotations
@@ -45,8 +46,7 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
-from functools import partial
-from operator import itemgetter
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 CACHE_ENV = "CLAIMCMP_CACHE_DIR"
 KEEP_ENTRIES = 16  # whole-store entries
 KEEP_UNITS = 4096  # per-file entries
-_MAGIC = b"claimcmp-cache-4\n"
+_MAGIC = b"claimcmp-cache-5\n"
 # A file whose ctime or mtime is this close to the moment it was recorded (or
 # later) is "racy": hashed on each use. Covers coarse file-system clocks (FAT:
 # 2 s) and the lag of the kernel's coarse clock.
@@ -406,36 +406,51 @@ def _all_of(values: Any, allowed: frozenset[type]) -> None:
         raise ValueError("a value of the wrong type")
 
 
-def _claim_plain(claim: Claim) -> tuple[Any, ...]:
-    return (*claim[:4], claim.tags, claim.note, [tuple(p) for p in claim.positions])
+_BOOL: frozenset[type] = frozenset({bool})
+_TUPLE: frozenset[type] = frozenset({tuple})
 
 
-def _claims(plain: list[Any]) -> list[Claim]:
-    """Claims from their tuples, checked for shape in bulk: the claims' fields'
-    types, and every stance one of the format's (a check per value would double
-    the cost of decoding)."""
+def _claim_columns(claims: list[Claim]) -> tuple[list[Any], ...]:
+    """Claims as columns: one list per field of the claims, then the number of
+    positions of each, then one list per field of all their positions.
+
+    Columns of strings decode faster than rows of tuples (marshal builds no
+    tuple per position), and their types are checked a column at a time."""
+    positions = [p for claim in claims for p in claim.positions]
+    return (
+        *([claim[field] for claim in claims] for field in range(6)),
+        [len(claim.positions) for claim in claims],
+        *([p[field] for p in positions] for field in range(len(Position._fields))),
+    )
+
+
+def _claims(columns: Any) -> list[Claim]:
+    """Claims from ``_claim_columns``, checked for shape in bulk: the fields'
+    types, every stance one of the format's, every claim with positions."""
+    ids, topics, texts, dates, tags, notes, counts, *fields = columns
+    if len(fields) != len(Position._fields):
+        raise ValueError("a position of the wrong shape")
+    for column, allowed in (
+        (ids, _TEXT), (topics, _TEXT), (texts, _TEXT), (dates, _OPTIONAL), (tags, _TUPLE), (notes, _OPTIONAL),
+        (fields[0], _TEXT), (fields[2], _TEXT), (fields[3], _OPTIONAL), (fields[4], _BOOL),
+    ):  # fmt: skip
+        _all_of(column, allowed)
+    _all_of((tag for claim_tags in tags for tag in claim_tags), _TEXT)
+    if not set(fields[1]) <= set(STANCES):
+        raise ValueError("an unknown stance")
+    _all_of(counts, frozenset({int}))
+    if counts and min(counts) < 1:
+        raise ValueError("a claim without positions")
     # Built by tuple.__new__ itself: the named tuples' own constructors are Python
-    # functions, a call per claim and per position (120,000 at 20k claims); the
-    # positions' length is checked in bulk below instead.
+    # functions, a call per claim and per position (120,000 at 20k claims).
+    # ``zip(strict=True)`` refuses columns of different lengths.
     new = tuple.__new__
-    position = partial(new, Position)
-    claims = [
-        new(Claim, (c[0], c[1], c[2], c[3], tuple(c[4]), c[5], tuple(map(position, c[6])))) for c in plain
-    ]
-    if claims:
-        for field, allowed in ((0, _TEXT), (1, _TEXT), (2, _TEXT), (3, _OPTIONAL), (5, _OPTIONAL)):
-            _all_of(map(itemgetter(field), claims), allowed)
-        _all_of((tag for claim in claims for tag in claim.tags), _TEXT)
-        flat = [p for claim in claims for p in claim.positions]
-        if len(flat) < len(claims) or not all(claim.positions for claim in claims):
-            raise ValueError("a claim without positions")
-        if set(map(len, flat)) != {len(Position._fields)}:
-            raise ValueError("a position of the wrong shape")
-        if not set(map(itemgetter(1), flat)) <= set(STANCES):
-            raise ValueError("an unknown stance")
-        # The positions' other fields are left to the checksum: a type check per
-        # field costs 15 ms per 100,000 quotes, and a wrong one cannot crash a command.
-    return claims
+    positions = tuple(map(new, repeat(Position), zip(*fields, strict=True)))
+    ends = list(accumulate(counts))
+    if (ends[-1] if ends else 0) != len(positions):
+        raise ValueError("positions miscounted")
+    groups = map(positions.__getitem__, map(slice, [0, *ends[:-1]], ends))
+    return list(map(new, repeat(Claim), zip(ids, topics, texts, dates, tags, notes, groups, strict=True)))
 
 
 def _source(plain: Any) -> Source:
@@ -486,7 +501,7 @@ def encode(result: CheckResult) -> Iterator[bytes]:
     )
     yield _framed(header)
     for start in range(0, len(claims), _CHUNK):
-        yield _framed([_claim_plain(c) for c in claims[start : start + _CHUNK]])
+        yield _framed(_claim_columns(claims[start : start + _CHUNK]))
 
 
 def decode(payload: bytes | memoryview) -> CheckResult:
@@ -494,7 +509,7 @@ def decode(payload: bytes | memoryview) -> CheckResult:
     exception) on anything of the wrong shape."""
     frames = _frames(payload)
     root, files, sources, topics, chunks, paths, anchors, problems = next(frames)
-    claims = [claim for _ in range(chunks) for claim in next(frames)]
+    claims = [claim for _ in range(chunks) for claim in _claims(next(frames))]
     if next(frames, None) is not None:
         raise ValueError("trailing data")
     store = Store(
@@ -502,7 +517,7 @@ def decode(payload: bytes | memoryview) -> CheckResult:
         files=[Path(_text(f)) for f in files],
         sources={s.id: s for s in map(_source, sources)},
         topics={t.id: t for t in map(_topic, topics)},
-        claims={c.id: c for c in _claims(claims)},
+        claims={c.id: c for c in claims},
         source_paths={_text(k): (Path(_text(v)) if v is not None else None) for k, v in paths.items()},
         anchors=anchors,
     )
@@ -538,7 +553,8 @@ def encode_unit(unit: _Unit) -> Iterator[bytes]:
     )
     yield _framed(header)
     for start in range(0, len(claims), _CHUNK):
-        yield _framed([(i, _claim_plain(c)) for i, c in claims[start : start + _CHUNK]])
+        chunk = claims[start : start + _CHUNK]
+        yield _framed(([i for i, _ in chunk], _claim_columns([c for _, c in chunk])))
 
 
 _CHUNK = 1000
@@ -550,7 +566,11 @@ def decode_unit(payload: bytes | memoryview, path: Path, shown: Path, digest: by
 
     frames = _frames(payload)
     problems, sources, topics, chunks, broken, topic_refs, orphans, anchored = next(frames)
-    claims = [entry for _ in range(chunks) for entry in next(frames)]
+    claims: list[tuple[int, Claim]] = []
+    for _ in range(chunks):
+        indices, columns = next(frames)
+        _all_of(indices, frozenset({int}))
+        claims += zip(indices, _claims(columns), strict=True)
     if next(frames, None) is not None:
         raise ValueError("trailing data")
     file = _File(path, shown, None)
@@ -559,7 +579,7 @@ def decode_unit(payload: bytes | memoryview, path: Path, shown: Path, digest: by
     unit.items = {
         "sources": [(int(i), _source(s)) for i, s in sources],
         "topics": [(int(i), _topic(t)) for i, t in topics],
-        "claims": [(int(i), c) for (i, _), c in zip(claims, _claims([c for _, c in claims]), strict=True)],
+        "claims": claims,
     }
     unit.broken = {(_text(kind), _text(id_)) for kind, id_ in broken}
     unit.broken_topic_refs = set(map(_text, topic_refs))
