@@ -271,7 +271,7 @@ def test_a_bad_stance_in_a_checksummed_entry_is_a_silent_rebuild(
     for entry in _all_entries(tmp_path):
         payload = cache._read_entry(entry)
         assert payload is not None
-        _forge(entry, payload.replace(b"refutes", b"refuter"))
+        _forge(entry, bytes(payload).replace(b"refutes", b"refuter"))
     assert invoke(runner, "contradictions") == expected
 
 
@@ -284,9 +284,9 @@ def test_a_store_entry_of_the_wrong_shape_is_a_silent_rebuild(
     assert payload is not None
     size = int.from_bytes(payload[:8], "big")
     for whole in ((1, 2, 3), ("root", [], [(None,)], [], [], {}, {}, []), None):
-        _forge(entry, payload[: 8 + size] + marshal.dumps(whole))
+        _forge(entry, bytes(payload[: 8 + size]) + marshal.dumps(whole))
         assert invoke(runner, "sources") == expected
-        _forge(entry, payload[: 8 + size] + marshal.dumps(whole))  # the rebuild replaced it
+        _forge(entry, bytes(payload[: 8 + size]) + marshal.dumps(whole))  # the rebuild replaced it
 
 
 def test_a_fifo_in_place_of_an_entry(runner: CliRunner, store: Path, tmp_path: Path) -> None:

@@ -180,8 +180,10 @@ def _manifest_holds(manifest: Any, path: Path) -> bool:
 # -- entries on disk ----------------------------------------------------------------------
 
 
-def _read_entry(entry: Path) -> bytes | None:
-    """The verified payload of an entry, or None (missing, damaged, not a file)."""
+def _read_entry(entry: Path) -> memoryview | None:
+    """The verified payload of an entry, or None (missing, damaged, not a file).
+
+    A view, not a copy: a copy of a 20k-claim store's 19 MB cost 4-5 ms."""
     try:
         fd = os.open(entry, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block us
     except (OSError, ValueError):
@@ -202,7 +204,7 @@ def _read_entry(entry: Path) -> bytes | None:
     payload = memoryview(data)[head:]
     if zlib.crc32(payload) != int.from_bytes(data[len(_MAGIC) : head], "big"):
         return None
-    return bytes(payload)
+    return payload
 
 
 def _write_entry(folder: Path, entry: Path, parts: Iterable[bytes], keep: int, pattern: str) -> None:
