@@ -590,13 +590,15 @@ def decode_unit(payload: bytes | memoryview, path: Path, shown: Path, digest: by
         unit.orphans.setdefault(_text(source), []).append(job)
     for source, (key, lines, missing, left) in anchored.items():
         shown_text, text_digest = key
-        if not isinstance(lines, dict):
-            raise ValueError("not lines")
-        _all_of(lines.values(), frozenset({int}))
-        unit.anchored[_text(source)] = (
+        unit.anchored[source] = (
             (_text(shown_text), bytes(text_digest)),
             lines,
-            [(_text(c), int(i), _problem(p)) for c, i, p in missing],
-            list(map(_problem, left)),
+            [(_text(c), int(i), _problem(p)) for c, i, p in missing] if missing else [],
+            list(map(_problem, left)) if left else [],
         )
+    # The types in bulk: a check per file and source cost 7 ms at 100 files x 200 sources.
+    _all_of(unit.anchored, _TEXT)
+    lines_of = [outcome[1] for outcome in unit.anchored.values()]
+    _all_of(lines_of, frozenset({dict}))
+    _all_of(itertools.chain.from_iterable(map(dict.values, lines_of)), frozenset({int}))
     return unit
