@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from claimcmp.loading import check_store
 from claimcmp.workbench import position_yaml, sentences, slug_of, suggest_all, yaml_string
-from conftest import STORE, invoke
+from conftest import BETA, GAMMA, STORE, invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,8 +132,12 @@ def notes_store(make_store: Callable[..., Path]) -> Path:
 
 def test_locate_finds_a_paraphrase_at_rank_one(runner: CliRunner, notes_store: Path) -> None:
     code, output = invoke(
-        runner, "locate", "alpha", "Soldiers spent two hours searching all the trucks at a checkpoint.",
-        "--format", "json",
+        runner,
+        "locate",
+        "alpha",
+        "Soldiers spent two hours searching all the trucks at a checkpoint.",
+        "--format",
+        "json",
     )
     assert code == 0, output
     hits = json.loads(output)
@@ -177,7 +181,7 @@ Then it rained.
 
 
 def test_the_yaml_snippet_pastes_clean(runner: CliRunner, make_store: Callable[..., Path]) -> None:
-    texts = {"alpha.txt": ALPHA_TEXT + TRICKY, "beta.txt": BETA_TEXT, "gamma.txt": GAMMA_TEXT}
+    texts = {"alpha.txt": ALPHA_TEXT + TRICKY, "beta.txt": BETA, "gamma.txt": GAMMA}
     store = make_store(STORE, texts)
     code, output = invoke(runner, "locate", "alpha", "The officer said checkpoint 4 is closed", "-f", "json")
     assert code == 0, output
@@ -201,20 +205,6 @@ def test_the_yaml_snippet_pastes_clean(runner: CliRunner, make_store: Callable[.
         'The officer said: "Checkpoint #4 is closed \\ for now" and walked away.'
     )
     assert result.store.anchors[("checkpoint-closed", "alpha")] == 11
-
-
-BETA_TEXT = """\
-Another View
-
-Peacekeepers prevented the capture of Parukh village, and they kept the
-road open. The mission’s size was 1,960 troops.
-"""
-GAMMA_TEXT = """\
-A Third Voice
-
-The mission's mandate was never written down. Some say the corridor
-was open; others disagree.
-"""
 
 
 @pytest.mark.parametrize(
@@ -287,8 +277,18 @@ def test_any_bundled_sentence_is_located_at_its_own_place(
     runner: CliRunner, case: tuple[str, str, int, int]
 ) -> None:
     source_id, query, line, column = case
-    code, output = invoke(runner, "--store", str(ROOT / "data" / "claims.yaml"), "locate", source_id, query,
-                          "--format", "json", "--limit", "1")
+    code, output = invoke(
+        runner,
+        "--store",
+        str(ROOT / "data" / "claims.yaml"),
+        "locate",
+        source_id,
+        query,
+        "--format",
+        "json",
+        "--limit",
+        "1",
+    )
     assert code == 0, output
     best = json.loads(output)[0]
     assert (best["line"], best["column"], best["score"]) == (line, column, 100)
@@ -308,7 +308,7 @@ renews automatically, whatever Baku says.
 
 
 def test_suggest_finds_a_planted_passage(runner: CliRunner, make_store: Callable[..., Path]) -> None:
-    make_store(STORE, {"alpha.txt": ALPHA_TEXT, "beta.txt": PLANTED_BETA, "gamma.txt": GAMMA_TEXT})
+    make_store(STORE, {"alpha.txt": ALPHA_TEXT, "beta.txt": PLANTED_BETA, "gamma.txt": GAMMA})
     code, output = invoke(runner, "suggest", "five-year-term", "--format", "json")
     assert code == 0, output
     hits = json.loads(output)
@@ -321,7 +321,7 @@ def test_suggest_finds_a_planted_passage(runner: CliRunner, make_store: Callable
 
 
 def test_suggest_all_lists_gaps_strongest_first(runner: CliRunner, make_store: Callable[..., Path]) -> None:
-    make_store(STORE, {"alpha.txt": ALPHA_TEXT, "beta.txt": PLANTED_BETA, "gamma.txt": GAMMA_TEXT})
+    make_store(STORE, {"alpha.txt": ALPHA_TEXT, "beta.txt": PLANTED_BETA, "gamma.txt": GAMMA})
     code, output = invoke(runner, "suggest", "--all", "--format", "json")
     assert code == 0, output
     hits = json.loads(output)
@@ -388,7 +388,7 @@ def _golden(name: str, actual: str) -> str:
 
 
 def test_workbench_tables_match_golden_files(runner: CliRunner, make_store: Callable[..., Path]) -> None:
-    make_store(STORE, {"alpha.txt": ALPHA_TEXT, "beta.txt": PLANTED_BETA, "gamma.txt": GAMMA_TEXT})
+    make_store(STORE, {"alpha.txt": ALPHA_TEXT, "beta.txt": PLANTED_BETA, "gamma.txt": GAMMA})
     outputs = []
     for args in (
         ("locate", "beta", "the mandate is renewed automatically every five years", "--limit", "2"),
