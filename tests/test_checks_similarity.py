@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from claimcmp.checks_similarity import near_duplicate_pairs
+from claimcmp.checks.similarity import near_duplicate_pairs
 from claimcmp.loading import check_store
 from conftest import STORE, invoke
 

@@ -41,9 +41,8 @@ LAYERS: dict[str, int] = {
     "checks.quotes": 4,
     # 5: the registry of rules, in the order they run
     "checks": 5,
-    # 6: reading and checking a store (runs the rules); the old name of checks.similarity
+    # 6: reading and checking a store (runs the rules)
     "loading": 6,
-    "checks_similarity": 6,
     # 7: the cache; what the commands compute
     "cache": 7,
     "analysis": 7,

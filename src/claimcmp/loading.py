@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 from .checks import CheckInput, run_rules
 from .checks.quotes import hidden_part, missing_quote, no_source_file, refused_text_file
-from .checks.similarity import DEFAULT_THRESHOLD
 from .models import CheckResult, Claim, Position, Source, Store, Topic
 from .problems import Problem, Severity, StoreError
 from .quotes import SourceText
 from .schema_messages import describe_error, error_code, top_level_message
 from .storepath import display, store_files, store_root
+from .thresholds import DEFAULT_THRESHOLD
 from .yamlread import Loc, Marks, YamlProblem, read_events, read_fast, read_fast_bytes, trusted_fast
 
 if TYPE_CHECKING:

@@ -32,9 +32,7 @@ from typing import Any
 
 from ..models import Store
 from ..problems import Problem
-from ..thresholds import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD
-from ..thresholds import THRESHOLD_ENV as THRESHOLD_ENV
-from ..thresholds import threshold_from as threshold_from
+from ..thresholds import DEFAULT_THRESHOLD
 from .base import CheckInput
 
 RARE_WORDS = 3  # a claim's rarest words, whose pairs are its bucket keys
