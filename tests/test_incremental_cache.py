@@ -395,18 +395,18 @@ def test_an_edit_reads_only_the_edited_file_and_no_text(
     invoke(runner, "--store", str(data), "check")
     parsed: list[str] = []
     searched: list[str] = []
-    real_parse, real_find = loading._Checker.parse, loading.SourceText.find
+    real_parse, real_find = loading._Checker.parse, loading.SourceText.find_all
 
     def counting_parse(self, file, raw=None):  # type: ignore[no-untyped-def]
         parsed.append(file.path.name)
         return real_parse(self, file, raw)
 
-    def counting_find(self, quote):  # type: ignore[no-untyped-def]
-        searched.append(quote)
-        return real_find(self, quote)
+    def counting_find(self, quotes):  # type: ignore[no-untyped-def]
+        searched.extend(quotes)
+        return real_find(self, quotes)
 
     monkeypatch.setattr(loading._Checker, "parse", counting_parse)
-    monkeypatch.setattr(loading.SourceText, "find", counting_find)
+    monkeypatch.setattr(loading.SourceText, "find_all", counting_find)
     # the claim's text changes, its quotes do not: only that file is parsed
     # again, and its quotes, found in the same texts before, are not searched again
     more = data / "c-more.yaml"

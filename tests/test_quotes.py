@@ -136,3 +136,43 @@ def test_find_never_fails_and_reports_a_real_line(text: str, quote: str) -> None
     line = SourceText(text).find(quote)
     if line is not None:
         assert 1 <= line <= text.count("\n") + 1
+
+
+# -- many quotes at once (SourceText.find_all) ----------------------------------
+
+_MARKY = st.lists(
+    st.sampled_from([*"ab .\n\t\u00a0\u2028\x00\x1c…-—’“”'\"", "...", "peace-\nkeepers"]), max_size=20
+).map("".join)
+
+
+@given(st.lists(_MARKY, max_size=12))
+@example(["a\x00b", " c "])  # a NUL of the quote's own: normalized one at a time
+@example(["x\n", "\n y", "   ", "... a ... ", "a....b"])
+def test_segments_of_many_quotes_are_each_quotes_own(quotes: list[str]) -> None:
+    from claimcmp.quotes import normalize_all, segments_all
+
+    assert normalize_all(quotes) == [normalize(quote) for quote in quotes]
+    assert segments_all(quotes) == [quote_segments(quote) for quote in quotes]
+
+
+@given(st.lists(_MARKY, max_size=40), st.text(alphabet="ab .\n-’'", max_size=200))
+@settings(max_examples=200)
+def test_find_all_is_find_of_each(quotes: list[str], text: str) -> None:
+    assert SourceText(text).find_all(quotes) == [SourceText(text).find(quote) for quote in quotes]
+
+
+def test_a_quote_is_found_at_the_same_line_whatever_was_looked_for_before() -> None:
+    # "The peace" stands mid-word on line 1 ("...the peaceful...") and at a word
+    # on line 3. Before, the first 23 quotes of a text were found by a scan
+    # (line 1) and later ones by the word index (line 3): a cached run and a
+    # fresh one could disagree. Now it is line 3 either way.
+    text = "It was not the peaceful kind: xThe peacekeepers left.\nMore words here.\n"
+    text += "The peacekeepers came back.\n"
+    fresh = SourceText(text)
+    assert fresh.find("The peacekeepers came") == 3
+    assert fresh.find("The peacekeepers") == 3
+    busy = SourceText(text)
+    for _ in range(30):
+        busy.find("More words here")
+    assert busy.find("The peacekeepers") == 3
+    assert SourceText(text).find_all(["More words here"] * 30 + ["The peacekeepers"])[-1] == 3

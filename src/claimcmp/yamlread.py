@@ -410,72 +410,89 @@ def _syntax_problem(error: yaml.MarkedYAMLError, source: str) -> YamlProblem:
 _ALLOWED_BYTES = bytes(b for b in range(256) if b in (0x09, 0x0A, 0x0D) or 0x20 <= b <= 0x7E or b >= 0x80)
 # C1 controls but NEL, NEL itself, the line and paragraph separators (line breaks
 # to the event reader only), a byte order mark inside the text, and U+FFFE/FFFF.
-_SPECIAL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef\xbb\xbf|\xef\xbf[\xbe\xbf]")
+# Looked for one literal at a time: one pattern with the four alternatives ran
+# at a third of the speed of memchr-led searches (0.044 s against 0.008 s on 22 MB).
+_SPECIAL_UTF8 = (
+    re.compile(rb"\xc2[\x80-\x9f]"),
+    re.compile(rb"\xe2\x80[\xa8\xa9]"),
+    re.compile(rb"\xef\xbb\xbf"),
+    re.compile(rb"\xef\xbf[\xbe\xbf]"),
+)
 # Node properties: a tag ('!', which yaml_rs ignores), an anchor or an alias (it
 # reads a recursive alias as null), where a node may start.
-_PROPERTY_START = frozenset(" \t\r\n[]{},:?-")
+_PROPERTY_START = frozenset(b" \t\r\n[]{},:?-")
 # A tab at the start of a line, even a blank one (only the event reader refuses it).
 # A tab in a line's indentation, also after block indicators ("-\tid: a") and
 # after a CR-only line break (the event reader breaks lines at a lone CR).
-_LEADING_TAB = re.compile(r"(?:^|\r)[ ?:-]*\t", re.MULTILINE)
+_LEADING_TAB = re.compile(rb"(?:^|\r)[ ?:-]*\t", re.MULTILINE)
 # A \u or \U escape of a UTF-16 surrogate: the event reader refuses it, yaml_rs
 # pairs two of them into one character.
-_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+_SURROGATE_ESCAPE = re.compile(rb"\\(?:u|U0000)[dD][89a-fA-F]")
 # An empty key (": value") or a plain scalar that starts with ':'. (The pattern
 # starts with a literal, which the regex engine finds at memchr speed.)
-_BARE_COLON = re.compile(r":(?<=[ \t\[{,\n]:)")
+_BARE_COLON = re.compile(rb":(?<=[ \t\[{,\n]:)")
 # In a flow collection: a ':' inside a plain scalar (``{title:x}``), or one that
 # starts with '?', '|' or '>'.
 # (Matched from the start of the line, from its first bracket on, so that it
 # stays linear in the length of the line.)
-_FLOW_ODDITY = re.compile(r"[^\n\[{]*[\[{][^\n]*?(?::[^ \t\r\n]|[\[{,:][ \t]*[?|>])")
+_FLOW_ODDITY = re.compile(rb"[^\n\[{]*[\[{][^\n]*?(?::[^ \t\r\n]|[\[{,:][ \t]*[?|>])")
 # A line that starts with 200 characters of indentation and block indicators:
 # block nesting that deep (some 20,000 levels) overflows yaml_rs's stack and
 # kills the process.
-_DEEP_BLOCK = re.compile(r"\n[ \t?:-]{200}")
+# A line that starts a document or ends one (a pattern led by its first byte
+# runs at memchr speed: 8 ms on 22 MB, against 20 ms for two ``in`` tests).
+_DOCUMENT_MARK = re.compile(rb"\n(?:---|\.\.\.)")
+_DEEP_BLOCK = re.compile(rb"\n[ \t?:-]{200}")
 _BLOCK_HEADER = re.compile(r"(?:^|[\s:-])[|>][-+0-9]*[ \t]*(?:#.*)?$")
 
 
-def _may_differ(text: str) -> bool:
-    """Whether yaml_rs might read ``text`` otherwise than the event reader, or crash."""
-    raw = text.encode("utf-8", "surrogatepass")
+def _may_differ(text: str, raw: bytes | None = None) -> bool:
+    """Whether yaml_rs might read ``text`` otherwise than the event reader, or crash.
+
+    ``raw``: the text's UTF-8 bytes, if the caller has them. The checks run on
+    the bytes (the patterns are ASCII, and a multibyte character is bytes of
+    0x80 and above, which no pattern names): on 22 MB of typographic text, a
+    str of 2 bytes a character, that took the guard from 0.14 s to 0.04 s.
+    """
+    if raw is None:
+        raw = text.encode("utf-8", "surrogatepass")
     if raw.translate(None, _ALLOWED_BYTES):
         return True
-    if not raw.isascii() and _SPECIAL_UTF8.search(raw):
+    if not raw.isascii() and any(special.search(raw) for special in _SPECIAL_UTF8):
         return True
-    for mark in "!&*":
-        at = text.find(mark)
+    for mark in b"!&*":
+        at = raw.find(mark)
         while at >= 0:
-            if at == 0 or text[at - 1] in _PROPERTY_START:
+            if at == 0 or raw[at - 1] in _PROPERTY_START:
                 return True
-            at = text.find(mark, at + 1)
-    if text.startswith(("---", "...")) or "\n---" in text or "\n..." in text:
+            at = raw.find(mark, at + 1)
+    if raw.startswith((b"---", b"...")) or _DOCUMENT_MARK.search(raw):
         return True
-    if "\t" in text and _LEADING_TAB.search(text):
+    if b"\t" in raw and _LEADING_TAB.search(raw):
         return True
-    if "\\" in text and _SURROGATE_ESCAPE.search(text):
+    if b"\\" in raw and _SURROGATE_ESCAPE.search(raw):
         return True
-    if text.startswith(":") or _BARE_COLON.search(text):
+    if raw.startswith(b":") or _BARE_COLON.search(raw):
         return True
-    if _DEEP_BLOCK.search("\n" + text[:256]) or _DEEP_BLOCK.search(text):
+    if _DEEP_BLOCK.search(b"\n" + raw[:256]) or _DEEP_BLOCK.search(raw):
         return True
-    return _flow_oddity(text) or _block_scalar_at_end(text)
+    return _flow_oddity(raw) or _block_scalar_at_end(text)
 
 
-def _flow_oddity(text: str) -> bool:
+def _flow_oddity(raw: bytes) -> bool:
     """Whether a line with a flow collection holds a construct the readers differ on."""
     checked: set[int] = set()
-    for bracket in "[{":
-        at = text.find(bracket)
+    for bracket in b"[{":
+        at = raw.find(bracket)
         while at >= 0:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            end = len(text) if end < 0 else end
+            start = raw.rfind(b"\n", 0, at) + 1
+            end = raw.find(b"\n", at)
+            end = len(raw) if end < 0 else end
             if start not in checked:
                 checked.add(start)
-                if _FLOW_ODDITY.match(text, start, end):
+                if _FLOW_ODDITY.match(raw, start, end):
                     return True
-            at = text.find(bracket, end)
+            at = raw.find(bracket, end)
     return False
 
 
@@ -507,9 +524,9 @@ def _block_scalar_at_end(text: str) -> bool:
     return False
 
 
-def trusted_fast(text: str) -> bool:
-    """Whether yaml_rs may read ``text`` (see ``_may_differ``)."""
-    return yaml_rs is not None and not _may_differ(text)
+def trusted_fast(text: str, raw: bytes | None = None) -> bool:
+    """Whether yaml_rs may read ``text`` (see ``_may_differ``; ``raw``: its UTF-8 bytes)."""
+    return yaml_rs is not None and not _may_differ(text, raw)
 
 
 def read_fast(text: str) -> Any | None:
