@@ -49,7 +49,9 @@ import json
 import math
 import os
 import platform
+import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -87,6 +89,7 @@ VIEWS: tuple[tuple[str, list[str]], ...] = (
 TARGET_SIZE = 20_000
 LARGE_SIZE = 50_000
 SPLIT_FILES = 100  # the multi-file layout of the TARGET_SIZE store
+WATCH_POLL_S = 0.1  # commands/checking.py WATCH_INTERVAL: how often check --watch looks
 BEFORE = " [before]"  # label suffix of the rows measured with --baseline
 LINEAR_GROWTH = 2.0
 
@@ -152,6 +155,17 @@ wall = time.perf_counter() - t0
 with open(out, "w") as fh:
     fh.write(f"{wall!r} {ru.ru_maxrss} {os.waitstatus_to_exitcode(status)} {ru.ru_utime + ru.ru_stime!r}")
 """
+
+
+def _vm_hwm_kb(pid: int) -> int:
+    """A running process's peak resident set so far (Linux), in KiB; 0 if unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def run_once(cmd: list[str], env: dict[str, str], cwd: Path) -> Sample:
@@ -265,6 +279,54 @@ class Bench:
                     flush=True,
                 )
         return rows[0]
+
+    def measure_watch(
+        self, group: str, label: str, cmd: list[str], cwd: Path, warm_dir: Path, edit: Callable[[], None]
+    ) -> Row:
+        """``cmd`` is ``check --watch``: one process, started with a warm cache;
+        each sample is the time from an edit (the file written) to the end of
+        the line the watcher prints after its check (its poll interval
+        included), read from its stdout. Peak RSS: the process's VmHWM."""
+        row = Row(group=group, label=label, cmd=cmd)
+        env = {**base_env(), "CLAIMCMP_CACHE_DIR": str(warm_dir)}
+        process = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert process.stdout is not None
+
+        def next_check() -> None:
+            while b"watching" not in process.stdout.readline():  # type: ignore[union-attr]
+                if process.poll() is not None:
+                    raise RuntimeError("the watcher stopped")
+
+        try:
+            next_check()  # the first check, from the warm cache
+            for _ in range(self.runs):
+                # A random moment of the watcher's poll cycle, as a curator's save is.
+                time.sleep(0.5 + random.random() * WATCH_POLL_S)
+                start = time.perf_counter()
+                edit()
+                next_check()
+                row.samples.append(
+                    Sample(wall=time.perf_counter() - start, rss_kb=_vm_hwm_kb(process.pid), rc=0)
+                )
+        except (RuntimeError, OSError) as error:
+            process.kill()
+            _, errors = process.communicate()
+            self._fail(
+                row, Sample(wall=0.0, rss_kb=0, rc=-1, stderr=f"{error}\n{errors.decode(errors='replace')}")
+            )
+            return row
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=60)
+        self.rows.append(row)
+        if self.verbose:
+            print(
+                f"  {group:>8}  {row.label:<28} {row.wall:8.3f} s  {row.rss_mb:7.1f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
+        return row
 
     def _fail(self, row: Row, s: Sample) -> None:
         row.failed = True
@@ -571,6 +633,12 @@ def build_report(
         "claimcmp check, one file edited",
         TARGETS["recheck_s"],
     )
+    watched = get(split, "claimcmp check --watch, one edit")
+    if watched is not None and not watched.failed:
+        L.append(
+            f"| the same, with `check --watch` running: an edit to its result printed "
+            f"(its {WATCH_POLL_S} s poll included) | | {figure(watched)} | (no target: see below) |"
+        )
     now, before = peak((tgt, split), False), peak((tgt, split), True)
     L.append(
         f"| {tgt} claims: peak RSS of any claimcmp command ≤ {TARGETS['peak_rss_mb']:.0f} MB "
@@ -633,6 +701,11 @@ def build_report(
         "becomes a letter it has not been yet (same size, often within the same second as the last check)"
     )
     L.append("- `claimcmp check (warm)`: the same, nothing edited")
+    L.append(
+        "- `claimcmp check --watch, one edit`: one `check --watch` process on the same store (warm cache); "
+        "the same edit, then the time until the watcher has printed its next result, read from its "
+        "stdout: what a curator waits for after saving"
+    )
     L.append(
         "- `claimcmp check (cold)`: `claimcmp --store STORE check`, "
         "`CLAIMCMP_CACHE_DIR` a new empty dir per run"
@@ -714,6 +787,14 @@ def measure_commands(
         before_cmd=_also(baseline, exe, check),
     )
     warm = bench.new_cache_dir()
+    bench.measure_watch(
+        group,
+        "claimcmp check --watch, one edit",
+        [exe, "--store", str(store), "check", "--watch"],
+        root,
+        warm,
+        edit_one_file(store),
+    )
     contradictions = [exe, "--store", str(store), "contradictions", "--format", "json"]
     bench.measure(
         group,

@@ -53,7 +53,10 @@ def test_near_duplicate_claims_warn_once_on_the_later(runner: CliRunner, make_st
     # Sorted words: "capture of parukh peacekeepers prevented the" (44 characters)
     # and the same with " the" (48): 2 * 44 / 92 = 95.65%.
     assert (problem.severity, problem.code, problem.claim, problem.source) == (
-        "warning", "near-duplicate", "parukh-again", None
+        "warning",
+        "near-duplicate",
+        "parukh-again",
+        None,
     )
     assert (problem.line, problem.column) == (63, 11)
     assert problem.message.startswith("claim 'parukh-again' says nearly the same as claim 'parukh' (")

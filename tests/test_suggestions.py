@@ -29,7 +29,6 @@ IDS = [
         ("FRONTLINE-INCIDENTS", ["frontline-incidents"]),  # case does not matter
         ("nope", []),  # nothing like it: no wild guesses
         ("gaz", []),  # nothing one letter off among these ids
-
         # held whole in three ids: the shorter the id, the more of it the name covers
         ("lachin", ["lachin-corridor", "pk-deployed-along-lachin", "ts-lachin-safe-passage-guarantee"]),
         ("", []),

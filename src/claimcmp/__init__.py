@@ -23,6 +23,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "find": ("api", "find"),
     "check": ("api", "check"),
     "load": ("api", "load"),
+    "Watch": ("api", "Watch"),
     "Store": ("models", "Store"),
     "Source": ("models", "Source"),
     "Topic": ("models", "Topic"),
@@ -57,6 +58,7 @@ __all__ = [
     "Store",
     "StoreError",
     "Topic",
+    "Watch",
     "__version__",
     "agreement",
     "agreement_view",
@@ -74,7 +76,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .analysis import find_contradictions as contradictions
-    from .api import check, find, load
+    from .api import Watch, check, find, load
     from .diff import compare
     from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
     from .problems import ClaimcmpError, Problem, StoreError

@@ -85,3 +85,63 @@ def load(
 
 
 _check = check
+
+
+class Watch:
+    """One store checked again and again in one process (``check --watch``):
+    after an edit, only the edited files are read, validated and anchored
+    again; the unchanged ones are kept in memory, not read back from the
+    cache. Each result is what ``check`` would give.
+
+    ``changed()`` tells, cheaply (a ``stat`` per file the last check looked at),
+    whether another check would see anything new::
+
+        watch = Watch("data/claims.yaml")
+        result = watch.check()
+        while not watch.changed():
+            time.sleep(0.25)
+        result = watch.check()
+
+    ``cache=False`` keeps the cache folder out of it (nothing read or written
+    there; the first check starts from scratch).
+    """
+
+    def __init__(
+        self,
+        store: StorePath | None = None,
+        *,
+        cache: bool = True,
+        near_duplicate: float | None = None,
+        cwd: StorePath | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        from .cache import Session
+        from .thresholds import threshold_from
+
+        self._env = os.environ if env is None else env
+        try:
+            self._threshold = threshold_from(self._env, near_duplicate)
+        except ValueError as error:
+            raise ClaimcmpError(str(error)) from None
+        self._cwd = _cwd(cwd)
+        self.path = find_store(store, self._env, self._cwd)
+        self._cache = cache
+        self._session = Session()
+
+    def check(self) -> CheckResult:
+        """Every problem of the store as it is now, and the store as far as it is valid."""
+        from .cache import cached_check
+
+        return cached_check(
+            self.path,
+            cwd=self._cwd,
+            env=self._env,
+            near_duplicate=self._threshold,
+            session=self._session,
+            use_folder=self._cache,
+        )
+
+    def changed(self) -> bool:
+        """Whether any file the last check looked at (or would look at: a new
+        YAML file in a store folder, a missing text that appeared) has changed."""
+        return not self._session.unchanged(self.path)

@@ -45,7 +45,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 from itertools import accumulate, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -245,50 +245,104 @@ def _write_entry(folder: Path, entry: Path, parts: Iterable[bytes], keep: int, p
 
 
 def cached_check(
-    path: Path, *, cwd: Path, env: Mapping[str, str], near_duplicate: float = DEFAULT_THRESHOLD
+    path: Path,
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    near_duplicate: float = DEFAULT_THRESHOLD,
+    session: Session | None = None,
+    use_folder: bool = True,
 ) -> CheckResult:
-    """``check_store``, from the cache for whatever has not changed."""
-    folder = cache_dir(env)
+    """``check_store``, from the cache for whatever has not changed.
+
+    With a ``session`` (one process checking the same store again and again),
+    the files' results are also kept in memory between checks, and the store
+    is always checked file by file (a whole-store entry is neither served nor
+    written). ``use_folder=False`` (only with a session) keeps the cache
+    folder out of it: nothing is read from it or written to it.
+    """
+    folder = cache_dir(env) if use_folder else None
     stamp = _code_stamp()
     here = str(cwd.resolve()).encode()
     key = hashlib.blake2b(_MAGIC + stamp, digest_size=20)
     key.update(here + b"\0" + str(path.resolve()).encode() + b"\0")
     # The threshold decides which near-duplicate warnings a whole-store entry holds.
     key.update(f"near-duplicate:{near_duplicate!r}\0".encode())
-    entry = folder / f"{key.hexdigest()}.store"
+    entry = folder / f"{key.hexdigest()}.store" if folder is not None else None
     manifest: Any = None
+    if session is not None:
+        # Until this check records its manifest, a change is told by the store's own path.
+        manifest, session.manifest = session.manifest, None
+        session.fingerprint = _fingerprint(path)
     with contextlib.suppress(Exception):  # anything wrong with an entry is a miss
-        payload = _read_entry(entry)
+        payload = _read_entry(entry) if entry is not None and manifest is None else None
         if payload is not None:
             size = int.from_bytes(payload[:8], "big")
             manifest = marshal.loads(payload[8 : 8 + size])
-            if len(payload) > 8 + size and _manifest_holds(manifest, path):
+            if session is None and len(payload) > 8 + size and _manifest_holds(manifest, path):
                 result = decode(memoryview(payload)[8 + size :])
                 with contextlib.suppress(OSError):
-                    os.utime(entry)
+                    os.utime(entry)  # type: ignore[arg-type]  # read, so not None
                 return result
 
     from .loading import check_store
 
-    memo = _memo(folder, stamp + b"\0" + here, manifest)
+    memo = _memo(folder, stamp + b"\0" + here, manifest, session)
     if path.is_dir():
         memo.listing = [str(f) for f in store_files(path)]
     result = check_store(path, cwd=cwd, memo=memo, near_duplicate=near_duplicate)
+    recorded = (memo.started, memo.listing, memo.states)
+    if session is not None:
+        session.manifest = recorded
+        session.units = {used: session.units[used] for used in memo.used if used in session.units}
+    if entry is None:
+        return result
     with contextlib.suppress(OSError, ValueError):
-        recorded = marshal.dumps((memo.started, memo.listing, memo.states))
         # After an edit, only the manifest is kept (the next run reads the files'
         # entries, about as fast): encoding the whole result would double the
         # cost of the curator's edit-and-check loop. A run that changed nothing
         # keeps the whole result, for the commands that follow.
-        whole = () if memo.rebuilt else encode(result)
-        parts = itertools.chain((len(recorded).to_bytes(8, "big"), recorded), whole)
-        _write_entry(folder, entry, parts, KEEP_ENTRIES, ".store")
+        whole = () if memo.rebuilt or session is not None else encode(result)
+        plain = marshal.dumps(recorded)
+        parts = itertools.chain((len(plain).to_bytes(8, "big"), plain), whole)
+        _write_entry(entry.parent, entry, parts, KEEP_ENTRIES, ".store")
     return result
 
 
-def _memo(folder: Path, unit_key: bytes, manifest: Any) -> Memo:
-    """A Memo backed by this cache folder, knowing what the last check of this
-    store saw (``manifest``: trusted only where a path's state is unchanged)."""
+@dataclass
+class Session:
+    """What one process that checks a store again and again keeps between
+    checks (``claimcmp.Watch``, ``check --watch``): the manifest of the last
+    check, and the results of its files, by path and content digest. After an
+    edit, the unchanged files are neither read nor decoded again: only the
+    edited file is checked, and the checks across files run on the merged
+    result, as in every check."""
+
+    manifest: Any = None
+    units: dict[tuple[str, bytes], _Unit] = field(default_factory=dict)
+    fingerprint: Any = None  # the store path's state when the last check began
+
+    def unchanged(self, path: Path) -> bool:
+        """Whether every path the last check looked at is as it was then (the
+        store's files and their listing, the source texts, missing ones too).
+        After a check that ended in an exception, whether the store's own
+        path is."""
+        if self.manifest is None:
+            return self.fingerprint is not None and self.fingerprint == _fingerprint(path)
+        return _manifest_holds(self.manifest, path)
+
+
+def _fingerprint(path: Path) -> Any:
+    """The state of the store's own path: its signature, and a folder's YAML files."""
+    real = _resolve(str(path))
+    listing = [str(f) for f in store_files(path)] if os.path.isdir(path) else None
+    return real, _signature(real), listing
+
+
+def _memo(folder: Path | None, unit_key: bytes, manifest: Any, session: Session | None = None) -> Memo:
+    """A Memo backed by this cache folder (and the session's memory, if any),
+    knowing what the last check of this store saw (``manifest``: trusted only
+    where a path's state is unchanged)."""
     from .loading import Memo
 
     old_states: dict[str, State] = {}
@@ -297,6 +351,7 @@ def _memo(folder: Path, unit_key: bytes, manifest: Any) -> Memo:
         old_at, _listing, old_states = manifest
         if not isinstance(old_states, dict) or not isinstance(old_at, int):
             old_states, old_at = {}, 0
+    held = session.units if session is not None else None
 
     class _CacheMemo(Memo):
         def __init__(self) -> None:
@@ -305,6 +360,7 @@ def _memo(folder: Path, unit_key: bytes, manifest: Any) -> Memo:
             self.states: dict[str, State] = {}
             self.previous: dict[Path, _Unit | None] = {}
             self.rebuilt = False  # some file or text was checked again
+            self.used: set[tuple[str, bytes]] = set()  # the session's units this check used
 
         def probe(self, path: Path) -> None:
             real = _resolve(str(path))
@@ -328,18 +384,28 @@ def _memo(folder: Path, unit_key: bytes, manifest: Any) -> Memo:
             if state is not None:
                 state[2] = digest
 
-        def _entry(self, path: Path, digest: bytes) -> Path:
+        def _entry(self, path: Path, digest: bytes) -> Path | None:
+            if folder is None:
+                return None
             key = hashlib.blake2b(unit_key + str(path).encode() + b"\0" + digest, digest_size=20)
             return folder / f"{key.hexdigest()}.unit"
 
         def load_unit(self, path: Path, shown: Path, digest: bytes) -> _Unit | None:
+            known = held.get((str(path), digest)) if held is not None else None
+            if known is not None:
+                self.used.add((str(path), digest))
+                return known.reused()
             entry = self._entry(path, digest)
             with contextlib.suppress(Exception):
-                found = _read_entry(entry)
+                found = _read_entry(entry) if entry is not None else None
                 if found is not None:
                     unit = decode_unit(found, path, shown, digest)
                     with contextlib.suppress(OSError):
-                        os.utime(entry)
+                        os.utime(entry)  # type: ignore[arg-type]
+                    if held is not None:
+                        held[(str(path), digest)] = unit
+                        self.used.add((str(path), digest))
+                        return unit.reused()
                     return unit
             return None
 
@@ -356,9 +422,13 @@ def _memo(folder: Path, unit_key: bytes, manifest: Any) -> Memo:
 
         def save_unit(self, unit: _Unit) -> None:
             self.rebuilt = True
+            if held is not None:
+                held[(str(unit.file.path), unit.digest)] = unit
+                self.used.add((str(unit.file.path), unit.digest))
+            entry = self._entry(unit.file.path, unit.digest)
             with contextlib.suppress(OSError, ValueError):
-                payload = encode_unit(unit)
-                _write_entry(folder, self._entry(unit.file.path, unit.digest), payload, KEEP_UNITS, ".unit")
+                if entry is not None:
+                    _write_entry(entry.parent, entry, encode_unit(unit), KEEP_UNITS, ".unit")
                 unit.dirty = False
 
     return _CacheMemo()

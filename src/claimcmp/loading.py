@@ -17,7 +17,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +114,7 @@ class Memo:
     listing: list[str] | None = None  # a folder store's YAML files, as listed
     states: dict[str, list[Any]]  # path as named -> [what it resolves to, signature, digest]
     rebuilt: bool = False  # whether any file or text was checked again
+    used: set[tuple[str, bytes]]  # (path, digest) of the session's units this check used
 
     def probe(self, path: Path) -> None:
         """The check is about to look at ``path``."""
@@ -192,6 +193,12 @@ class _Unit:
     dirty: bool = True  # not yet saved as it is
     lost: set[str] = field(default_factory=set)  # claim ids another file took first (this check)
     _quotes: dict[str, list[tuple[str, int, int, str]]] | None = None
+
+    def reused(self) -> _Unit:
+        """A copy for another check of the same content, in the same process
+        (``cache.Session``): what a check adds to a unit (which of its claims
+        another file took first, its anchors in texts read since) is its own."""
+        return replace(self, anchored=dict(self.anchored), lost=set(), dirty=False, _quotes=None)
 
     def quotes_of(self, source_id: str) -> list[tuple[str, int, int, str]]:
         """(claim id, claim index, position index, quote) of every quote of

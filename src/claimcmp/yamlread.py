@@ -202,8 +202,7 @@ def _scalar_value(event: Any, mark: tuple[int, int]) -> Any:
     except ValueError:  # int() refuses numbers of more than 4,300 digits
         raise YamlProblem(
             *mark,
-            f"a number of {len(event.value):,} digits is too long; "
-            "put it in quotes if it is meant as text",
+            f"a number of {len(event.value):,} digits is too long; put it in quotes if it is meant as text",
             "yaml-long-number",
         ) from None
 

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..problems import Problem
-from .common import handles_errors, load_checked, out, print_problems
+from ..problems import ClaimcmpError, Problem
+from ..visible import visible
+from .common import err, handles_errors, load_checked, options, out, print_problems
+
+if TYPE_CHECKING:
+    from ..models import CheckResult
+
+# How often ``check --watch`` looks for a change: a stat per path the last
+# check looked at (300 at 20,000 claims in 100 files: 5 ms, so 5% of a core
+# while nothing changes; next to nothing for a store of a few files).
+WATCH_INTERVAL = 0.1
 
 
 class CheckFormat(str, Enum):
@@ -41,16 +51,26 @@ def check(
         help="Warn of two claims whose texts score at least this (0-100, rapidfuzz token_sort_ratio). "
         "Default: $CLAIMCMP_NEAR_DUPLICATE_THRESHOLD, else 90.",
     ),
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch", "-w", help="Check again after every change to the store or a text, until Ctrl-C."
+        ),
+    ] = False,
 ) -> None:
     """Validate the store and find every quote. Each quote is looked up in its source's text; every
     problem is listed.
 
+    With --watch, check again each time a file of the store or a source text
+    changes, until Ctrl-C: only what changed is read again.
+
     \b
     Example:  claimcmp check --strict --format github
     """
-    from ..analysis import summarize
-    from ..rendering import summary_line
-
+    if watch:
+        if format is not CheckFormat.text:
+            raise typer.BadParameter("--watch prints text only", param_hint="'--format'")
+        watch_store(near_duplicate_threshold)
     result = load_checked(near_duplicate_threshold)
     failed = bool(result.errors or (strict and result.warnings))
     if format is CheckFormat.json:
@@ -62,8 +82,50 @@ def check(
         print_github(result.problems)
     else:
         print_problems(result.problems, to=out)
-    out.print(summary_line(summarize(result.store), result.errors, result.warnings), soft_wrap=True)
+    print_summary(result)
     raise typer.Exit(1 if failed else 0)
+
+
+def print_summary(result: CheckResult) -> None:
+    from ..analysis import summarize
+    from ..rendering import summary_line
+
+    out.print(summary_line(summarize(result.store), result.errors, result.warnings), soft_wrap=True)
+
+
+def watch_store(near_duplicate: float | None) -> None:
+    """``check --watch``: a check, then another after each change, until Ctrl-C
+    (exit 0). At a terminal each check replaces the last on the screen; piped,
+    they follow one another."""
+    from rich.text import Text
+
+    from ..api import Watch
+
+    try:
+        watch = Watch(options.store, cache=options.use_cache, near_duplicate=near_duplicate)
+        while True:
+            started = time.perf_counter()
+            try:
+                result: CheckResult | None = watch.check()
+            except ClaimcmpError as error:  # e.g. the store's folder was removed
+                result = None
+                err.print(Text(f"error: {visible(str(error))}"), soft_wrap=True)
+            took = time.perf_counter() - started
+            took_text = f"{took * 1000:.0f} ms" if took < 1 else f"{took:.2f} s"
+            if result is not None:
+                if out.is_terminal:
+                    out.clear()
+                print_problems(result.problems, to=out)
+                print_summary(result)
+            note = f"checked at {time.strftime('%H:%M:%S')} in {took_text}; watching (Ctrl-C to stop)"
+            out.print(Text(note, style="dim"), soft_wrap=True)
+            out.file.flush()
+            while not watch.changed():
+                time.sleep(WATCH_INTERVAL)
+    except KeyboardInterrupt:  # the way to stop watching: not an error
+        if out.is_terminal:
+            out.print()  # the shell's prompt on a line of its own, after the "^C"
+        raise typer.Exit(0) from None
 
 
 def print_github(problems: list[Problem]) -> None:
