@@ -310,3 +310,18 @@ def test_one_run_reports_the_quotes_of_an_invalid_claim_too(runner: CliRunner, m
         r"data/claims\.yaml:\d+:16: quote not found in source 'alpha'.*line 8 \(9\d% similar\)", output
     )
     assert "2 errors" in output
+
+
+def test_the_check_summary_breaks_before_the_problem_counts_only_where_it_does_not_fit() -> None:
+    from claimcmp.analysis import Summary
+    from claimcmp.rendering import summary_line
+
+    summary = Summary(sources=5, topics=14, claims=103, positions=208, contested=11, multi_source=0)
+    one_line = "valid: 5 sources, 14 topics, 103 claims, 208 positions, 11 contested; 0 errors, 0 warnings"
+    assert len(one_line) == 90
+    assert summary_line(summary, 0, 0).plain == one_line  # piped: one line, whatever the width
+    assert summary_line(summary, 0, 0, width=90).plain == one_line
+    assert summary_line(summary, 0, 0, width=89).plain == (
+        "valid: 5 sources, 14 topics, 103 claims, 208 positions, 11 contested;\n       0 errors, 0 warnings"
+    )
+    assert summary_line(summary, 1, 2, width=80).plain.splitlines()[1] == "         1 error, 2 warnings"

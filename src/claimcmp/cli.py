@@ -13,7 +13,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -90,21 +90,23 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    store: str | None = typer.Option(
-        None,
-        "--store",
-        "-s",
-        metavar="PATH",
-        help="The store: a YAML file or a folder of them (before or after the command). "
-        "Default: $CLAIMCMP_STORE, "
-        "else data/claims.yaml here or in the nearest folder above that has one.",
-    ),
-    no_cache: bool = typer.Option(
-        False, "--no-cache", help="Check the store from scratch instead of using the cache."
-    ),
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
-    ),
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            "-s",
+            metavar="PATH",
+            help="The store: a YAML file or a folder of them (before or after the command). "
+            "Default: $CLAIMCMP_STORE, "
+            "else data/claims.yaml here or in the nearest folder above that has one.",
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Check the store from scratch instead of using the cache.")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """Compare what several sources say, claim by claim, with verbatim quotes.
 

@@ -716,15 +716,21 @@ def problem_line(problem: Problem) -> Text:
     return line
 
 
-def summary_line(summary: Summary, errors: int, warnings: int) -> Text:
+def summary_line(summary: Summary, errors: int, warnings: int, width: int | None = None) -> Text:
+    """``valid: 5 sources, ...; 0 errors, 0 warnings``: one line, which scripts
+    read. Given a terminal's ``width`` that it exceeds, the problem counts go
+    on a second line, under the first's counts, rather than be cut by the terminal."""
     style = "bold red" if errors else ("bold yellow" if warnings else "bold green")
-    verdict = "invalid" if errors else "valid"
-    line = Text(f"{verdict}: ", style=style)
-    line.append(
+    verdict = f"{'invalid' if errors else 'valid'}: "
+    store = (
         f"{plural(summary.sources, 'source')}, {plural(summary.topics, 'topic')}, "
         f"{plural(summary.claims, 'claim')}, {plural(summary.positions, 'position')}, "
-        f"{summary.contested} contested; {plural(errors, 'error')}, {plural(warnings, 'warning')}"
+        f"{summary.contested} contested;"
     )
+    problems = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    line = Text(verdict, style=style)
+    fits = width is None or len(verdict) + len(store) + 1 + len(problems) <= width
+    line.append(f"{store} {problems}" if fits else f"{store}\n{' ' * len(verdict)}{problems}")
     return line
 
 

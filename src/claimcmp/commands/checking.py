@@ -41,16 +41,20 @@ def check(
             help="text; json (problems with stable codes); or github (workflow commands that annotate a PR).",
         ),
     ] = CheckFormat.text,
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too, not only on errors."),
-    near_duplicate_threshold: float | None = typer.Option(
-        None,
-        "--near-duplicate-threshold",
-        min=0,
-        max=100,
-        metavar="SCORE",
-        help="Warn of two claims whose texts score at least this (0-100, rapidfuzz token_sort_ratio). "
-        "Default: $CLAIMCMP_NEAR_DUPLICATE_THRESHOLD, else 90.",
-    ),
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 on warnings too, not only on errors.")
+    ] = False,
+    near_duplicate_threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--near-duplicate-threshold",
+            min=0,
+            max=100,
+            metavar="SCORE",
+            help="Warn of two claims whose texts score at least this (0-100, rapidfuzz token_sort_ratio). "
+            "Default: $CLAIMCMP_NEAR_DUPLICATE_THRESHOLD, else 90.",
+        ),
+    ] = None,
     watch: Annotated[
         bool,
         typer.Option(
@@ -90,7 +94,8 @@ def print_summary(result: CheckResult) -> None:
     from ..analysis import summarize
     from ..rendering import summary_line
 
-    out.print(summary_line(summarize(result.store), result.errors, result.warnings), soft_wrap=True)
+    width = out.width if out.is_terminal else None  # piped: always one line
+    out.print(summary_line(summarize(result.store), result.errors, result.warnings, width), soft_wrap=True)
 
 
 def watch_store(near_duplicate: float | None) -> None:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from .common import Format, err, handles_errors, load, out, print_json, print_trimmed
+from .common import Format, FormatOption, err, handles_errors, load, out, print_json, print_trimmed
 
 
 @handles_errors
 def init(
-    folder: Path = typer.Argument(
-        ..., metavar="FOLDER", help="A folder with the texts in FOLDER/texts/*.txt."
-    ),
+    folder: Annotated[
+        Path, typer.Argument(metavar="FOLDER", help="A folder with the texts in FOLDER/texts/*.txt.")
+    ],
 ) -> None:
     """Make a new store from a folder of texts. FOLDER/data/claims.yaml, with one source per
     FOLDER/texts/*.txt.
@@ -32,12 +33,14 @@ def init(
 
 @handles_errors
 def locate(
-    source: str = typer.Argument(..., metavar="SOURCE", help="The id of the source whose text to search."),
-    text: str = typer.Argument(
-        ..., metavar="TEXT", help="The words to find: a quote, a claim, a paraphrase."
-    ),
-    limit: int = typer.Option(5, "--limit", "-n", min=1, help="At most this many passages."),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+    source: Annotated[
+        str, typer.Argument(metavar="SOURCE", help="The id of the source whose text to search.")
+    ],
+    text: Annotated[
+        str, typer.Argument(metavar="TEXT", help="The words to find: a quote, a claim, a paraphrase.")
+    ],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many passages.")] = 5,
+    format: FormatOption = Format.table,
 ) -> None:
     """Passages of a source's text that match TEXT. The best first, each with a position ready to
     paste.
@@ -60,14 +63,17 @@ def locate(
 
 @handles_errors
 def suggest(
-    claim: str | None = typer.Argument(None, metavar="[CLAIM]", help="A claim id."),
-    every: bool = typer.Option(
-        False, "--all", help="Every claim: the store's coverage gaps, strongest first."
-    ),
-    limit: int | None = typer.Option(
-        None, "--limit", "-n", min=1, help="Per silent source (default 3); with --all, rows (default all)."
-    ),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+    claim: Annotated[str | None, typer.Argument(metavar="[CLAIM]", help="A claim id.")] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every claim: the store's coverage gaps, strongest first.")
+    ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit", "-n", min=1, help="Per silent source (default 3); with --all, rows (default all)."
+        ),
+    ] = None,
+    format: FormatOption = Format.table,
 ) -> None:
     """Passages that may address a claim. From the texts of the sources silent on it, the likeliest
     first.

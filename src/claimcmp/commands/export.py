@@ -6,7 +6,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
@@ -29,24 +29,37 @@ class ExportFormat(str, Enum):
 
 @handles_errors
 def export(
-    markdown: bool = typer.Option(False, "--markdown", help="A Markdown report (reads well on GitHub)."),
-    as_json: bool = typer.Option(False, "--json", help="The whole store as one JSON object."),
-    html: bool = typer.Option(False, "--html", help="One self-contained HTML page (opens offline)."),
-    format: ExportFormat | None = typer.Option(
-        None, "--format", "-f", help="markdown, json, html, csv, sqlite or annotations: the same as its flag."
-    ),
-    output: str | None = typer.Option(
-        None,
-        "--output",
-        "-o",
-        help="Write to this file (atomically) instead of standard output; '-' is standard output.",
-    ),
-    title: str = typer.Option("claimcmp report", "--title", help="The report's title (Markdown, HTML)."),
-    as_csv: bool = typer.Option(False, "--csv", help="One row per position, for spreadsheets."),
-    sqlite: bool = typer.Option(False, "--sqlite", help="An SQLite database for Datasette (needs -o)."),
-    annotations: bool = typer.Option(
-        False, "--annotations", help="The quotes as W3C Web Annotations (JSON-LD)."
-    ),
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="A Markdown report (reads well on GitHub).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The whole store as one JSON object.")] = False,
+    html: Annotated[
+        bool, typer.Option("--html", help="One self-contained HTML page (opens offline).")
+    ] = False,
+    format: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format", "-f", help="markdown, json, html, csv, sqlite or annotations: the same as its flag."
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (atomically) instead of standard output; '-' is standard output.",
+        ),
+    ] = None,
+    title: Annotated[
+        str, typer.Option("--title", help="The report's title (Markdown, HTML).")
+    ] = "claimcmp report",
+    as_csv: Annotated[bool, typer.Option("--csv", help="One row per position, for spreadsheets.")] = False,
+    sqlite: Annotated[
+        bool, typer.Option("--sqlite", help="An SQLite database for Datasette (needs -o).")
+    ] = False,
+    annotations: Annotated[
+        bool, typer.Option("--annotations", help="The quotes as W3C Web Annotations (JSON-LD).")
+    ] = False,
 ) -> None:
     """Export the store as a report or as data. A Markdown report, an HTML page, JSON, CSV, SQLite
     or Web Annotations.

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
 
 from ..vocabulary import STANCES
 from .common import (
-    FORMAT_HELP,
     Format,
+    FormatOption,
     TableFormat,
+    TableFormatOption,
+    TopicOption,
     finish,
     handles_errors,
     load_readable,
@@ -51,7 +53,7 @@ StanceName = Enum("StanceName", {stance: stance for stance in STANCES}, type=str
 
 @handles_errors
 def sources(
-    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
+    format: TableFormatOption = TableFormat.table,
 ) -> None:
     """The sources and their positions by stance. One row a source: title, publisher, date and
     counts.
@@ -75,7 +77,7 @@ def sources(
 
 @handles_errors
 def topics(
-    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
+    format: TableFormatOption = TableFormat.table,
 ) -> None:
     """The topics, with counts of their claims. One row a topic: its title, its claims, how many are
     contested.
@@ -97,7 +99,7 @@ def topics(
 
 @handles_errors
 def tags(
-    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
+    format: TableFormatOption = TableFormat.table,
 ) -> None:
     """The claims' tags, most used first. With counts of claims and of contested claims.
 
@@ -115,30 +117,37 @@ def tags(
 
 @handles_errors
 def list_claims(
-    topic: list[str] = typer.Option([], "--topic", "-t", help="Only claims of this topic (repeatable)."),
-    source: list[str] = typer.Option(
-        [], "--source", help="Only claims this source takes a position on (repeatable)."
-    ),
-    stance: list[StanceName] = typer.Option(
-        [], "--stance", help="Only claims with a position of this stance; with --source, that source's."
-    ),
-    tag: list[str] = typer.Option([], "--tag", help="Only claims with this tag (repeatable)."),
-    contested: bool = typer.Option(
-        False, "--contested", help="Only claims one source supports and another refutes."
-    ),
-    search: str | None = typer.Option(
-        None,
-        "--search",
-        help="Only claims that mention this, best first: an id or tag equal to it, then the "
-        "words as a phrase, then all the words in any order, then words that start with them; "
-        "only when nothing matches so, words spelt nearly so (typos). Case is ignored.",
-    ),
-    search_in: list[SearchField] = typer.Option(
-        [],
-        "--in",
-        help="Where --search looks (repeatable): id, text, tags, quotes, notes. Default: id, text, tags.",
-    ),
-    format: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help=FORMAT_HELP),
+    topic: TopicOption = [],  # noqa: B006 - typer reads the default, never mutates it
+    source: Annotated[
+        list[str], typer.Option("--source", help="Only claims this source takes a position on (repeatable).")
+    ] = [],  # noqa: B006
+    stance: Annotated[
+        list[StanceName],
+        typer.Option(
+            "--stance", help="Only claims with a position of this stance; with --source, that source's."
+        ),
+    ] = [],  # noqa: B006
+    tag: Annotated[list[str], typer.Option("--tag", help="Only claims with this tag (repeatable).")] = [],  # noqa: B006
+    contested: Annotated[
+        bool, typer.Option("--contested", help="Only claims one source supports and another refutes.")
+    ] = False,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search",
+            help="Only claims that mention this, best first: an id or tag equal to it, then the "
+            "words as a phrase, then all the words in any order, then words that start with them; "
+            "only when nothing matches so, words spelt nearly so (typos). Case is ignored.",
+        ),
+    ] = None,
+    search_in: Annotated[
+        list[SearchField],
+        typer.Option(
+            "--in",
+            help="Where --search looks (repeatable): id, text, tags, quotes, notes. Default: id, text, tags.",
+        ),
+    ] = [],  # noqa: B006
+    format: TableFormatOption = TableFormat.table,
 ) -> None:
     """List claims, filtered. Values of one filter combine with OR, filters with AND.
 
@@ -191,16 +200,21 @@ def print_claims(claims: list[Claim], *, filtered: bool = False) -> None:
 
 @handles_errors
 def show(
-    name: str = typer.Argument(
-        ..., metavar="TOPIC|CLAIM", help="A topic id (side by side) or a claim id (every quote in full)."
-    ),
-    layout: Layout = typer.Option(
-        Layout.grid,
-        "--layout",
-        help="grid: sources side by side (stance marks, quotes beneath, when the quotes do not fit "
-        "side by side); stacked: claim by claim.",
-    ),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="TOPIC|CLAIM", help="A topic id (side by side) or a claim id (every quote in full)."
+        ),
+    ],
+    layout: Annotated[
+        Layout,
+        typer.Option(
+            "--layout",
+            help="grid: sources side by side (stance marks, quotes beneath, when the quotes do not fit "
+            "side by side); stacked: claim by claim.",
+        ),
+    ] = Layout.grid,
+    format: FormatOption = Format.table,
 ) -> None:
     """A topic side by side, or one claim. A topic: its claims x its sources; a claim: every quote
     in full.
@@ -227,11 +241,12 @@ def show(
 
 @handles_errors
 def contradictions(
-    topic: list[str] = typer.Option([], "--topic", "-t", help="Only claims of this topic (repeatable)."),
-    source: list[str] = typer.Option(
-        [], "--source", help="Only contradictions in which this source takes a side (repeatable)."
-    ),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+    topic: TopicOption = [],  # noqa: B006
+    source: Annotated[
+        list[str],
+        typer.Option("--source", help="Only contradictions in which this source takes a side (repeatable)."),
+    ] = [],  # noqa: B006
+    format: FormatOption = Format.table,
 ) -> None:
     """Claims one source supports, another refutes. The quotes side by side, most contested first.
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .common import Format, TopicOption, finish, handles_errors, load_readable, out, print_json
+from .common import Format, FormatOption, TopicOption, finish, handles_errors, load_readable, out, print_json
 
 
 class MatrixFormat(str, Enum):
@@ -55,7 +55,7 @@ def coverage(
         str | None,
         typer.Option("--silent", metavar="SOURCE", help="Only the claims this source is silent on."),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """Who speaks on what. Positions by topic and source, then the claims by consensus.
 
@@ -80,7 +80,7 @@ def timeline(
     source: Annotated[
         list[str], typer.Option("--source", help="Only claims this source takes a position on (repeatable).")
     ] = [],  # noqa: B006
-    format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+    format: FormatOption = Format.table,
 ) -> None:
     """Dated claims in date order. The sources' publication dates among them.
 
