@@ -571,7 +571,7 @@ def test_quote_not_found_shows_the_closest_passage(runner: CliRunner, make_store
     assert code == 1
     assert (
         "data/claims.yaml:46:16: quote not found in source 'beta' (seeds/beta.txt); closest passage, line 3 "
-        '(84% similar): "and they kept the road open."' in output
+        '(84% similar): "they kept the road open."' in output
     )
 
 

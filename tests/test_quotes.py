@@ -59,8 +59,10 @@ def test_ellipsis_segments_in_order() -> None:
 def test_closest_passage_points_at_the_line() -> None:
     passage = SourceText(TEXT).closest("did not prevent the capture of Paruk village")
     assert passage is not None
-    assert passage.line == 5  # the passage starts with "peace-" at the end of line 5
-    assert "did not prevent the capture of Parukh." in passage.text
+    # The alignment starts at "peace-" (end of line 5); the passage is shown from
+    # the quote's own first word, "did", on line 6.
+    assert passage.line == 6
+    assert passage.text.startswith("did not prevent the capture of Parukh.")
     assert 70 <= passage.similarity < 100
 
 
@@ -176,3 +178,22 @@ def test_a_quote_is_found_at_the_same_line_whatever_was_looked_for_before() -> N
         busy.find("More words here")
     assert busy.find("The peacekeepers") == 3
     assert SourceText(text).find_all(["More words here"] * 30 + ["The peacekeepers"])[-1] == 3
+
+
+def test_the_closest_passage_starts_and_ends_with_the_quotes_own_words() -> None:
+    # The bundled Tatikyan text, around a quote whose first words were changed:
+    # the alignment took in the end of the sentence before ("kindergartens.").
+    text = SourceText(
+        "schools and kindergartens. There are eyewitness reports about peacekeepers\n"
+        "selling food and fuel for multiplied prices. The blockade went on.\n"
+    )
+    passage = text.closest(
+        "There were eyewitness reports about peacekeepers selling food and fuel for multiplied prices."
+    )
+    assert passage is not None and passage.line == 1
+    assert passage.text == (
+        "There are eyewitness reports about peacekeepers selling food and fuel for multiplied prices."
+    )
+    # A last word that only begins a word of the text ("price" in "prices.") is not cut.
+    passage = text.closest("eyewitness reports about peacekeepers selling fod and fuel for multiplied price")
+    assert passage is not None and passage.text.endswith("multiplied prices.")

@@ -293,7 +293,7 @@ class ClosestSearch:
         if found is None:
             return None
         start, end, score = found
-        start, end = _widen_to_words(flat, start, end)
+        start, end = _trim_to_quote(flat, *_widen_to_words(flat, start, end), target)
         line = bisect.bisect_right(line_starts, start)
         # Never "100% similar": the segment is not in the text.
         return Passage(flat[start:end], line, min(round(score, 1), 99.0))
@@ -424,6 +424,32 @@ def _common_prefix(a: str, b: str) -> int:
     while n < len(a) and n < len(b) and a[n] == b[n]:
         n += 1
     return n
+
+
+# How far into a closest passage the quote's own first (or last) word is looked for.
+_SLACK = 40
+
+
+def _trim_to_quote(text: str, start: int, end: int, target: str) -> tuple[int, int]:
+    """The passage from the quote's own first word to its last, where the
+    alignment also took in the end of the sentence before ("kindergartens.
+    There were eyewitness reports ...") or the start of the one after, and
+    that word stands at a word's start (or end) within ``_SLACK`` characters."""
+    words = target.split()
+    if not words:
+        return start, end
+    first, last = words[0], words[-1]
+    head = text.find(first, start, min(end, start + _SLACK + len(first)))
+    while head > start and text[head - 1] != " ":
+        head = text.find(first, head + 1, min(end, start + _SLACK + len(first)))
+    if head > start:
+        start = head
+    tail = text.rfind(last, max(start, end - _SLACK - len(last)), end)
+    while tail >= 0 and tail + len(last) < end and text[tail + len(last)] != " ":
+        tail = text.rfind(last, max(start, end - _SLACK - len(last)), tail + len(last) - 1)
+    if tail >= 0 and start < tail + len(last) < end:
+        end = tail + len(last)
+    return start, end
 
 
 def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
