@@ -271,14 +271,17 @@ class Bench:
                     return rows[0]
                 row.samples.append(s)
         for row in rows:
-            self.rows.append(row)
-            if self.verbose:
-                print(
-                    f"  {group:>8}  {row.label:<28} {row.wall:8.3f} s  {row.rss_mb:7.1f} MB",
-                    file=sys.stderr,
-                    flush=True,
-                )
+            self._keep(row)
         return rows[0]
+
+    def _keep(self, row: Row) -> None:
+        self.rows.append(row)
+        if self.verbose:
+            print(
+                f"  {row.group:>8}  {row.label:<28} {row.wall:8.3f} s  {row.rss_mb:7.1f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def measure_watch(
         self, group: str, label: str, cmd: list[str], cwd: Path, warm_dir: Path, edit: Callable[[], None]
@@ -319,13 +322,7 @@ class Bench:
             return row
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=60)
-        self.rows.append(row)
-        if self.verbose:
-            print(
-                f"  {group:>8}  {row.label:<28} {row.wall:8.3f} s  {row.rss_mb:7.1f} MB",
-                file=sys.stderr,
-                flush=True,
-            )
+        self._keep(row)
         return row
 
     def _fail(self, row: Row, s: Sample) -> None:

@@ -35,6 +35,25 @@ def find(
     return find_store(store, os.environ if env is None else env, _cwd(cwd))
 
 
+def _where(
+    store: StorePath | None,
+    near_duplicate: float | None,
+    cwd: StorePath | None,
+    env: Mapping[str, str] | None,
+) -> tuple[Path, Path, Mapping[str, str], float]:
+    """The store's path, the working folder, the environment and the
+    near-duplicate threshold that a check of ``store`` uses."""
+    from .thresholds import threshold_from
+
+    environment = os.environ if env is None else env
+    try:
+        threshold = threshold_from(environment, near_duplicate)
+    except ValueError as error:
+        raise ClaimcmpError(str(error)) from None
+    folder = _cwd(cwd)
+    return find_store(store, environment, folder), folder, environment, threshold
+
+
 def check(
     store: StorePath | None = None,
     *,
@@ -50,15 +69,7 @@ def check(
     ``near_duplicate`` is the score (0-100) from which two claims' texts are
     warned of as near-duplicates (default: ``$CLAIMCMP_NEAR_DUPLICATE_THRESHOLD``, else 90).
     """
-    from .thresholds import threshold_from
-
-    environment = os.environ if env is None else env
-    try:
-        threshold = threshold_from(environment, near_duplicate)
-    except ValueError as error:
-        raise ClaimcmpError(str(error)) from None
-    folder = _cwd(cwd)
-    path = find_store(store, environment, folder)
+    path, folder, environment, threshold = _where(store, near_duplicate, cwd, env)
     if cache:
         from .cache import cached_check
 
@@ -99,7 +110,7 @@ class Watch:
         watch = Watch("data/claims.yaml")
         result = watch.check()
         while not watch.changed():
-            time.sleep(0.25)
+            time.sleep(0.1)
         result = watch.check()
 
     ``cache=False`` keeps the cache folder out of it (nothing read or written
@@ -116,15 +127,8 @@ class Watch:
         env: Mapping[str, str] | None = None,
     ) -> None:
         from .cache import Session
-        from .thresholds import threshold_from
 
-        self._env = os.environ if env is None else env
-        try:
-            self._threshold = threshold_from(self._env, near_duplicate)
-        except ValueError as error:
-            raise ClaimcmpError(str(error)) from None
-        self._cwd = _cwd(cwd)
-        self.path = find_store(store, self._env, self._cwd)
+        self.path, self._cwd, self._env, self._threshold = _where(store, near_duplicate, cwd, env)
         self._cache = cache
         self._session = Session()
 
