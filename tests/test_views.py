@@ -245,6 +245,26 @@ def test_coverage_json(runner: CliRunner, views_store: Path) -> None:
     }
 
 
+def test_coverage_json_is_written_in_pieces_that_make_one_document(
+    views_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimcmp import api, views
+
+    monkeypatch.setattr(views, "_JSON_CHUNK", 2)  # 6 claims: three pieces of claims
+    store = api.load(views_store)
+    for view in (
+        views.coverage_view(store),
+        views.coverage_view(store, ["t2"], "a"),
+        views.coverage_view(store, ["t1"], "a"),
+    ):
+        pieces = list(views.coverage_json_text(view))
+        assert "".join(pieces) == json.dumps(views.coverage_json(view), ensure_ascii=False)
+    assert len(list(views.coverage_json_text(views.coverage_view(store)))) == 2 + 3
+    assert "".join(views.coverage_json_text(views.coverage_view(store, ["t1"], "a"))).endswith(
+        '"claims": []}'
+    )
+
+
 def test_coverage_silent_source(runner: CliRunner, views_store: Path) -> None:
     data = _json(runner, "coverage", "--silent", "a", "--topic", "t2", "-f", "json")
     assert isinstance(data, dict)

@@ -7,7 +7,8 @@ terminal lives in ``render_views``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -156,12 +157,37 @@ def coverage_view(store: Store, topics: Sequence[str] = (), silent: str | None =
 
 def coverage_json(view: CoverageView) -> dict[str, Any]:
     return {
-        "topics": [{"topic": t.topic.id, "claims": t.claims, "positions": t.positions} for t in view.topics],
-        "claims": [
-            {"id": c.claim.id, "topic": c.claim.topic, "consensus": c.consensus, "silent": c.silent}
-            for c in view.claims
-        ],
+        "topics": [_topic_coverage_json(t) for t in view.topics],
+        "claims": list(map(_claim_coverage_json, view.claims)),
     }
+
+
+def _topic_coverage_json(row: TopicCoverage) -> dict[str, Any]:
+    return {"topic": row.topic.id, "claims": row.claims, "positions": row.positions}
+
+
+def _claim_coverage_json(row: ClaimCoverage) -> dict[str, Any]:
+    return {"id": row.claim.id, "topic": row.claim.topic, "consensus": row.consensus, "silent": row.silent}
+
+
+# Claims encoded at a time by ``coverage_json_text``.
+_JSON_CHUNK = 500
+
+
+def coverage_json_text(view: CoverageView) -> Iterator[str]:
+    """``json.dumps(coverage_json(view), ensure_ascii=False)``, in pieces.
+
+    The claims' lists of silent sources are made a few hundred claims at a
+    time: whole, at 50,000 claims and 500 sources, they are 25 million names
+    (``coverage --format json`` peaked at 973 MB; written in pieces, ...).
+    """
+    topics = json.dumps([_topic_coverage_json(t) for t in view.topics], ensure_ascii=False)
+    yield f'{{"topics": {topics}, "claims": ['
+    claims = view.claims
+    for start in range(0, len(claims), _JSON_CHUNK):
+        chunk = map(_claim_coverage_json, claims[start : start + _JSON_CHUNK])
+        yield (", " if start else "") + ", ".join(json.dumps(item, ensure_ascii=False) for item in chunk)
+    yield "]}"
 
 
 # -- timeline ----------------------------------------------------------------------------

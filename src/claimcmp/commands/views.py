@@ -63,12 +63,13 @@ def coverage(
     Example:  claimcmp coverage --silent krivosheev-2022
     """
     from ..render_views import coverage_lines, to_text
-    from ..views import coverage_json, coverage_view
+    from ..views import coverage_json_text, coverage_view
 
     result = load_readable()
     view = coverage_view(result.store, topic, silent)
     if format is Format.json:
-        sys.stdout.write(json.dumps(coverage_json(view), ensure_ascii=False) + "\n")
+        sys.stdout.writelines(coverage_json_text(view))
+        sys.stdout.write("\n")
     else:
         sys.stdout.write(to_text(coverage_lines(view, out.width), out.color_system, out.no_color))
     finish(result)
