@@ -16,6 +16,8 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from claimcmp.quote_spans import SpanFinder, browser_text
@@ -312,3 +314,34 @@ def test_a_source_without_a_text_file(runner: CliRunner, make_store) -> None:  #
     # gamma's two quotes are shown, but link nowhere; the other four link to their passage.
     assert page.count('data-src="gamma"') == 0
     assert "<q>Some say the corridor was open; others disagree.</q>" in page
+
+
+_PIECES = [
+    *"ab .\n\t\u00a0-—’'\"…",
+    "...",
+    "peace-\nkeepers",
+    "Nagorno-\nKarabakh",
+    "abab ",
+    "aaaa aaaa aaaa aaaa",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=40).map("".join),
+    st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12).map("".join),
+)
+# The first segment at a word start, the second only after its earlier, mid-word place:
+# check found it there, and the report marked nothing.
+@example("Xaaaa aaaa aaaa aaaa B aaaa aaaa aaaa aaaa C", "aaaa aaaa aaaa aaaa ... B")
+def test_the_report_marks_a_quote_exactly_when_check_finds_it(text: str, quote: str) -> None:
+    from claimcmp.quotes import SourceText, normalize, quote_segments
+
+    spans = SpanFinder(text).spans(quote)
+    assert (spans is None) == (SourceText(text).find(quote) is None), (text, quote)
+    if spans is not None:  # each span, read as check reads it, is its segment (no astral characters here)
+        pieces = [normalize(text[start:end]) for start, end in spans]
+        segments = quote_segments(quote)
+        assert len(pieces) == len(segments)
+        for piece, segment in zip(pieces, segments, strict=True):
+            assert piece.replace("-", "") == segment.replace("-", ""), (text, quote, spans)

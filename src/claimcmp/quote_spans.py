@@ -153,15 +153,28 @@ class SpanFinder:
 
 
 def _find_plain(reading: _Reading, segments: list[str]) -> list[Span] | None:
+    """Where ``quotes.SourceText.find_segments`` finds the segments in this
+    reading: from the first word at which the first segment stands, else from
+    its leftmost place (where the later segments may follow when they do not
+    follow the other)."""
+    head = reading.at_word(segments[0])
+    found = _spans_from(reading, segments, head) if head >= 0 else None
+    return found if found is not None else _spans_from(reading, segments, reading.flat.find(segments[0]))
+
+
+def _spans_from(reading: _Reading, segments: list[str], head: int) -> list[Span] | None:
+    """The spans of the segments, the first at ``head``, each later one at its
+    first place after the one before; None if one is missing."""
+    if head < 0:
+        return None
     spans: list[Span] = []
-    start = 0
+    found = head
     for number, segment in enumerate(segments):
-        found = reading.at_word(segment) if number == 0 else -1
-        if found < 0:
-            found = reading.flat.find(segment, start)
+        if number:
+            found = reading.flat.find(segment, found)
         if found < 0:
             return None
         end = found + len(segment)
         spans.append((reading.to_raw(found), reading.to_raw(end - 1) + 1))
-        start = end
+        found = end
     return spans
