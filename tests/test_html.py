@@ -335,11 +335,15 @@ _PIECES = [
 # check found it there, and the report marked nothing.
 @example("Xaaaa aaaa aaaa aaaa B aaaa aaaa aaaa aaaa C", "aaaa aaaa aaaa aaaa ... B")
 def test_the_report_marks_a_quote_exactly_when_check_finds_it(text: str, quote: str) -> None:
-    from claimcmp.quotes import SourceText, normalize, quote_segments
+    from claimcmp.quotes import SourceText, locate_segments, normalize, quote_segments
 
     spans = SpanFinder(text).spans(quote)
-    assert (spans is None) == (SourceText(text).find(quote) is None), (text, quote)
+    line = SourceText(text).find(quote)
+    assert (spans is None) == (line is None), (text, quote)
+    # The same place, too: check's line, the report's mark, the annotation's selector.
+    assert spans == locate_segments(text, quote), (text, quote)
     if spans is not None:  # each span, read as check reads it, is its segment (no astral characters here)
+        assert text.count("\n", 0, spans[0][0]) + 1 == line, (text, quote, spans)
         pieces = [normalize(text[start:end]) for start, end in spans]
         segments = quote_segments(quote)
         assert len(pieces) == len(segments)

@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import add
 
-from .quotes import _BREAK, _segment_pattern, plain_marks, quote_segments
+from .quotes import _BREAK, _segment_pattern, first_places, plain_marks, quote_segments, word_index
 
 Span = tuple[int, int]
 
 _WORD = re.compile(r"\S+")
 _LINE_END_HYPHEN = re.compile(r"-[^\S\n]*(?=\n)")
-_KEY = 16
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
@@ -42,19 +41,13 @@ class _Reading:
     flat: str
     flat_starts: list[int]  # offset in ``flat`` where each word starts
     raw_starts: list[int]  # offset in the text where the same word starts
-    # The first _KEY characters from each word start -> the first such offset; built on first use.
+    # ``quotes.word_index`` of ``flat``, built on first use.
     index: dict[str, int] = field(default_factory=dict)
 
-    def at_word(self, segment: str) -> int:
-        """Where the segment starts at a word, by an index of the words' first
-        characters (a quote nearly always starts at a word: cheaper than a scan), or -1."""
-        if len(segment) < _KEY:
-            return -1
-        if not self.index:
-            flat = self.flat
-            self.index.update((flat[i : i + _KEY], i) for i in reversed(self.flat_starts))
-        offset = self.index.get(segment[:_KEY], -1)
-        return offset if offset >= 0 and self.flat.startswith(segment, offset) else -1
+    def word_index(self) -> dict[str, int]:
+        if not self.index and self.flat:
+            self.index.update(word_index(self.flat))
+        return self.index
 
     def to_raw(self, offset: int) -> int:
         """The offset in the text of the (non-space) character at ``offset`` of ``flat``."""
@@ -116,10 +109,18 @@ class SpanFinder:
         segments = quote_segments(quote)
         if not segments:
             return None
-        for reading in self._readings:
-            found = _find_plain(reading, segments)
-            if found is not None:
-                return self._utf16(found)
+        for number, reading in enumerate(self._readings):
+            # The place check finds (``quotes.first_places``), as offsets in the text.
+            starts = first_places(
+                reading.flat, segments, at_word_first=number == 0, index=reading.word_index()
+            )
+            if starts is not None:
+                return self._utf16(
+                    [
+                        (reading.to_raw(start), reading.to_raw(start + len(segment) - 1) + 1)
+                        for start, segment in zip(starts, segments, strict=True)
+                    ]
+                )
         if self._breaks:
             found = self._find_mixed(segments)
             if found is not None:
@@ -150,31 +151,3 @@ class SpanFinder:
             (s + bisect.bisect_left(self._astral, s), e + bisect.bisect_left(self._astral, e))
             for s, e in spans
         ]
-
-
-def _find_plain(reading: _Reading, segments: list[str]) -> list[Span] | None:
-    """Where ``quotes.SourceText.find_segments`` finds the segments in this
-    reading: from the first word at which the first segment stands, else from
-    its leftmost place (where the later segments may follow when they do not
-    follow the other)."""
-    head = reading.at_word(segments[0])
-    found = _spans_from(reading, segments, head) if head >= 0 else None
-    return found if found is not None else _spans_from(reading, segments, reading.flat.find(segments[0]))
-
-
-def _spans_from(reading: _Reading, segments: list[str], head: int) -> list[Span] | None:
-    """The spans of the segments, the first at ``head``, each later one at its
-    first place after the one before; None if one is missing."""
-    if head < 0:
-        return None
-    spans: list[Span] = []
-    found = head
-    for number, segment in enumerate(segments):
-        if number:
-            found = reading.flat.find(segment, found)
-        if found < 0:
-            return None
-        end = found + len(segment)
-        spans.append((reading.to_raw(found), reading.to_raw(end - 1) + 1))
-        found = end
-    return spans

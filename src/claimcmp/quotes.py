@@ -80,6 +80,68 @@ def segments_all(quotes: list[str]) -> list[list[str]]:
     return segmented
 
 
+def word_index(flat: str) -> dict[str, int]:
+    """Each word's first ``_KEY`` characters in a reading, with the offset of
+    the first word that begins with them. Built at C speed (map, zip,
+    accumulate): a Python loop over every word of every text cost a fifth of
+    the anchoring."""
+    starts = list(map(add, accumulate(map(len, flat.split(" ")), initial=0), count()))
+    keys = map(flat.__getitem__, map(slice, starts, map(add, starts, repeat(_KEY))))
+    return dict(zip(reversed(list(keys)), reversed(starts), strict=True))
+
+
+def at_word(flat: str, segment: str, index: dict[str, int] | None = None) -> int:
+    """Where ``segment`` stands at the first word of the reading that begins
+    with its first ``_KEY`` characters, or -1 (also for a shorter segment).
+    ``index`` (``word_index(flat)``) only makes it faster: a scan gives the same."""
+    if len(segment) < _KEY:
+        return -1
+    key = segment[:_KEY]
+    if index is not None:
+        offset = index.get(key, -1)
+    else:
+        offset = flat.find(key)
+        while offset > 0 and flat[offset - 1] != " ":
+            offset = flat.find(key, offset + 1)
+    return offset if offset >= 0 and flat.startswith(segment, offset) else -1
+
+
+def first_places(
+    flat: str, segments: list[str], *, at_word_first: bool = False, index: dict[str, int] | None = None
+) -> list[int] | None:
+    """Where each segment of a quote stands in a reading, or None.
+
+    The first segment: with ``at_word_first``, at the first word where it
+    stands (``at_word``) if the others follow it there; else at its leftmost
+    place. Each later segment: at its first place after the one before. (A
+    quote nearly always starts at a word: with an index, a lookup instead of a
+    scan.) ``SourceText``, ``MappedText`` and ``quote_spans.SpanFinder`` all
+    place quotes by this one rule, so the line ``check`` reports, the span the
+    HTML report marks and the selector of an annotation agree.
+    """
+    if at_word_first:
+        starts = _following(flat, segments, at_word(flat, segments[0], index))
+        if starts is not None:
+            return starts
+    return _following(flat, segments, flat.find(segments[0]))
+
+
+def _following(flat: str, segments: list[str], head: int) -> list[int] | None:
+    """The first segment at ``head``, each later one at its first place after
+    the one before; None if ``head`` is -1 or a segment is missing."""
+    if head < 0:
+        return None
+    starts = [head]
+    end = head + len(segments[0])
+    for segment in segments[1:]:
+        found = flat.find(segment, end)
+        if found < 0:
+            return None
+        starts.append(found)
+        end = found + len(segment)
+    return starts
+
+
 @dataclass(frozen=True, slots=True)
 class Passage:
     """The passage of a text closest to a quote that was not found."""
@@ -124,66 +186,29 @@ class SourceText:
         """The 1-based line where the quote of these (normalized, non-empty)
         segments starts, or None.
 
-        A quote nearly always starts at a word, so the first word at which its
-        first segment stands is tried first (by the word index when there is
-        one); then the leftmost place in each reading. The answer depends on the
-        quote and the text alone, never on which quotes were looked for before.
+        The rule every finder of quotes follows (``first_places``): in the
+        first reading, from the first word at which the first segment stands,
+        else from its leftmost place; then the leftmost place in the other
+        reading; then the slow path for a quote that writes some broken words
+        with their hyphen and some without. The answer depends on the quote and
+        the text alone, never on which quotes were looked for before.
         """
-        flat, line_starts = self._readings[0]
-        head = self._at_word(segments[0])
-        if head >= 0:
-            start = head + len(segments[0])
-            for segment in segments[1:]:
-                found = flat.find(segment, start)
-                if found < 0:
-                    break
-                start = found + len(segment)
-            else:
-                return bisect.bisect_right(line_starts, head)
-        for flat, line_starts in self._readings:
-            start = 0
-            first = -1
-            for segment in segments:
-                found = flat.find(segment, start)
-                if found < 0:
-                    break
-                if first < 0:
-                    first = found
-                start = found + len(segment)
-            else:
-                return bisect.bisect_right(line_starts, first)
+        index = self._word_index
+        if index is None and len(segments[0]) >= _KEY:
+            self._lookups += 1
+            if self._lookups >= _INDEX_AFTER:  # a scan is cheaper for a text's first few quotes
+                self._build_index()
+                index = self._word_index
+        for number, (flat, line_starts) in enumerate(self._readings):
+            starts = first_places(flat, segments, at_word_first=number == 0, index=index)
+            if starts is not None:
+                return bisect.bisect_right(line_starts, starts[0])
         if self._has_breaks:
             return self._find_mixed(segments)
         return None
 
-    def _at_word(self, segment: str) -> int:
-        """Where the segment stands at the first word that begins with its first
-        ``_KEY`` characters, or -1 (also for a segment shorter than that)."""
-        if len(segment) < _KEY:
-            return -1
-        key = segment[:_KEY]
-        flat = self._readings[0][0]
-        if self._word_index is not None:
-            offset = self._word_index.get(key, -1)
-        else:
-            self._lookups += 1
-            if self._lookups >= _INDEX_AFTER:
-                self._build_index()
-                return self._at_word(segment)
-            # What the index would say, by a scan: the first match at a word's start.
-            offset = flat.find(key)
-            while offset > 0 and flat[offset - 1] != " ":
-                offset = flat.find(key, offset + 1)
-        return offset if offset >= 0 and flat.startswith(segment, offset) else -1
-
     def _build_index(self) -> None:
-        """Each word's first ``_KEY`` characters, with the offset of the first
-        word that begins with them. Built at C speed (map, zip, accumulate): a
-        Python loop over every word of every text cost a fifth of the anchoring."""
-        flat = self._readings[0][0]
-        starts = list(map(add, accumulate(map(len, flat.split(" ")), initial=0), count()))
-        keys = map(flat.__getitem__, map(slice, starts, map(add, starts, repeat(_KEY))))
-        self._word_index = dict(zip(reversed(list(keys)), reversed(starts), strict=True))
+        self._word_index = word_index(self._readings[0][0])
 
     def _find_mixed(self, segments: list[str]) -> int | None:
         """Slow path for a quote that spans several broken words, some of which
@@ -497,20 +522,16 @@ class MappedText:
             return None
         for hyphen in ("-", ""):
             flat, offsets, has_breaks = self._reading(hyphen)
-            spans: list[tuple[int, int]] = []
-            start = 0
-            for segment in segments:
-                found = flat.find(segment, start)
-                if found < 0:
-                    break
-                start = found + len(segment)
-                spans.append((offsets[found], offsets[start - 1] + 1))
-            else:
-                return spans
+            starts = first_places(flat, segments, at_word_first=hyphen == "-")
+            if starts is not None:
+                return [
+                    (offsets[start], offsets[start + len(segment) - 1] + 1)
+                    for start, segment in zip(starts, segments, strict=True)
+                ]
             if not has_breaks:
                 return None  # the other readings are this one
         flat, offsets, _ = self._reading(_BREAK)
-        spans = []
+        spans: list[tuple[int, int]] = []
         start = 0
         for segment in segments:
             match = _segment_pattern(segment).search(flat, start)
