@@ -86,6 +86,14 @@ VIEWS: tuple[tuple[str, list[str]], ...] = (
     ("claimcmp coverage json (warm)", ["coverage", "--format", "json"]),
     ("claimcmp timeline json (warm)", ["timeline", "--format", "json"]),
 )
+# The exports, warm, each written to a file in the bench's temporary folder.
+EXPORTS: tuple[tuple[str, list[str], str], ...] = (
+    ("claimcmp export --html (warm)", ["export", "--html", "-o"], "report.html"),
+    ("claimcmp export --sqlite (warm)", ["export", "--sqlite", "-o"], "store.db"),
+)
+# suggest --all is claims x silent sources x candidate passages (docs/workbench.md):
+# measured up to this size, and on the bundled store.
+SUGGEST_ALL_MAX = 1_000
 TARGET_SIZE = 20_000
 LARGE_SIZE = 50_000
 SPLIT_FILES = 100  # the multi-file layout of the TARGET_SIZE store
@@ -721,6 +729,15 @@ def build_report(
         "(a table, `COLUMNS=120`), warm cache; `... json`: the same with `--format json`"
     )
     L.append(
+        "- `claimcmp export --html|--sqlite (warm)`: `claimcmp --store STORE export --html -o FILE` "
+        "(and `--sqlite`), warm cache, FILE in the bench's temporary folder (replaced each run)"
+    )
+    L.append(
+        f"- `claimcmp suggest --all (warm)`: every claim's silent sources' likeliest passages; "
+        f"claims x silent sources x passages, so measured on the bundled store and up to "
+        f"{SUGGEST_ALL_MAX:,} claims only"
+    )
+    L.append(
         "- `floor: yaml load`: "
         "`python -c \"import yaml; yaml.load(open(STORE,'rb'), Loader=yaml.CSafeLoader)\"`"
     )
@@ -816,6 +833,13 @@ def measure_commands(
             warm_dir=warm,
             claims=size,
         )
+    for label, export_args, name in EXPORTS:
+        output = bench.tmp / f"{size}-{name}"
+        command = [exe, "--store", str(store), *export_args, str(output)]
+        bench.measure(group, label, command, root, cache="warm", warm_dir=warm, claims=size)
+    if size <= SUGGEST_ALL_MAX:
+        command = [exe, "--store", str(store), "suggest", "--all"]
+        bench.measure(group, "claimcmp suggest --all (warm)", command, root, cache="warm", warm_dir=warm)
 
 
 def edit_one_file(folder: Path) -> Callable[[], None]:
@@ -984,6 +1008,17 @@ def main(argv: list[str] | None = None) -> int:
                     REPO,
                     cache="cold",
                 )
+                bench.measure(
+                    "bundled",
+                    "claimcmp suggest --all (warm)",
+                    [exe, "--store", str(bundled), "suggest", "--all"],
+                    REPO,
+                    cache="warm",
+                    warm_dir=warm,
+                )
+                for label, export_args, name in EXPORTS:
+                    command = [exe, "--store", str(bundled), *export_args, str(bench.tmp / f"bundled-{name}")]
+                    bench.measure("bundled", label, command, REPO, cache="warm", warm_dir=warm)
             bench.measure("bundled", "floor: imports", [py, "-c", IMPORT_LINE], REPO)
             if exe:
                 bench.measure(
