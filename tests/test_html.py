@@ -192,6 +192,26 @@ def test_bundled_report_is_small_and_anchors_every_quote(runner: CliRunner, tmp_
 # -- quote offsets, worked out by hand --------------------------------------------------
 
 
+def test_the_page_data_in_pieces_is_the_whole_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimcmp import render_html
+
+    monkeypatch.setattr(render_html, "_JSON_CHUNK", 2)
+    value = {
+        "claims": [["k<1", 0, "a & b", None, [[1, 2, "</script>", 0, None, "3-9"]]], ["k2"], ["k3"]],
+        "texts": {"s&1": "x > y", "s2": "", "s3": "\u2019"},
+        "byDate": [],
+        "stances": ["supports"],
+        "empty": {},
+        "n": 3,
+    }
+    whole = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    whole = whole.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    pieces = list(render_html.script_json_parts(value))
+    assert "".join(pieces) == whole and len(pieces) > 10
+    assert json.loads("".join(pieces)) == value
+    assert "".join(render_html.script_json_parts([1, "<"])) == '[1,"\\u003c"]'
+
+
 def test_spans_across_white_space_and_line_breaks() -> None:
     assert SpanFinder("Hello  big\nworld").spans("big world") == [(7, 16)]
 

@@ -36,8 +36,9 @@ def json_lines(items: list[Any]) -> bytes:
         return text.encode("utf-8", "backslashreplace")
 
 
-def write_atomically(path: Path, content: str, protected: Iterable[Path]) -> None:
-    """Write ``content`` to ``path`` through a temporary file renamed into place.
+def write_atomically(path: Path, content: str | Iterable[str], protected: Iterable[Path]) -> None:
+    """Write ``content`` (a text, or its pieces) to ``path`` through a temporary
+    file renamed into place.
 
     Refuses any file of the store (``protected``): an export must never destroy
     the data it was made from.
@@ -45,7 +46,7 @@ def write_atomically(path: Path, content: str, protected: Iterable[Path]) -> Non
 
     def write(temporary: Path) -> None:
         with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(content)
+            stream.writelines([content] if isinstance(content, str) else content)
             stream.flush()
             os.fsync(stream.fileno())
 

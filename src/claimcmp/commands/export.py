@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -91,26 +92,32 @@ def export(
 
     result = load_readable()
     store = result.store
-    text = export_text(store, kind, title)
+    parts = export_parts(store, kind, title)
     if output is None or output == "-":
-        sys.stdout.write(text)
+        sys.stdout.writelines(parts)
     else:
         protected = [*store.files, *(p for p in store.source_paths.values() if p is not None)]
-        write_atomically(Path(output), text, protected)
+        write_atomically(Path(output), parts, protected)
         err.print(Text(f"wrote {visible(output)}"))
     finish(result)
 
 
+def export_parts(store: Store, kind: str, title: str) -> Iterable[str]:
+    """The store exported as text in format ``kind`` (every format but SQLite),
+    in pieces where the format is written so (the HTML page)."""
+    if kind == "html":
+        from ..render_html import render_html_parts
+
+        return render_html_parts(store, title=title)
+    return [export_text(store, kind, title)]
+
+
 def export_text(store: Store, kind: str, title: str) -> str:
-    """The store exported as text in format ``kind`` (every format but SQLite)."""
+    """The store exported as text in format ``kind`` (every format but SQLite and HTML)."""
     if kind == "markdown":
         from ..markdown import render_markdown
 
         return render_markdown(store, title=title)
-    if kind == "html":
-        from ..render_html import render_html
-
-        return render_html(store, title=title)
     if kind == "csv":
         from ..render_csv import render_csv
 
