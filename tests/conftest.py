@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from claimcmp.cli import app
+
+# The tests of forking run in a process of their own (tests/test_forked.py
+# starts it): a process with other threads never forks, and the browser tests
+# leave threads behind.
+collect_ignore = [] if os.environ.get("CLAIMCMP_FORKING_TESTS") else ["forking"]
 
 ALPHA = """\
 The Mission Report

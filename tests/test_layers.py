@@ -24,6 +24,7 @@ LAYERS: dict[str, int] = {
     "quotes": 0,
     "yamlread": 0,
     "thresholds": 0,
+    "forked": 0,
     # 1: the typed models; the input schema pydantic validates (never imported by models); where a store is
     "models": 1,
     "schema": 1,

@@ -1,0 +1,99 @@
+"""A pure computation run beside this process, on the machine's second core.
+
+``Beside(compute)`` forks a child that runs ``compute`` while the parent goes
+on with other work; ``result()`` waits for the child and returns its value
+(plain data: it comes back through a pipe as ``marshal`` bytes). The child is
+a copy of the parent, so it needs nothing sent to it: it reads what it needs
+from memory, writes nothing but its value, and leaves with ``os._exit`` (no
+cleanup, no flushing of the parent's buffers, no garbage collection).
+
+Whenever a child cannot be used, ``compute`` runs in this process instead,
+when its value is asked for: the answer is the same either way, only slower.
+That is so where ``fork`` is missing or unsafe (anything but Linux, or other
+threads running: a forked copy of a thread holding a lock would hang), if
+the fork fails, and if the child fails or sends what does not decode.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+
+def can_fork() -> bool:
+    """Whether a child may be forked here and now."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+
+
+class Beside:
+    """``compute`` running in a forked child (or, failing that, later in this process)."""
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self._compute = compute
+        self._pid = 0
+        self._stream: Any = None
+        if (os.cpu_count() or 1) < 2 or not can_fork():
+            return
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return
+        if pid == 0:  # the child
+            status = 1
+            try:
+                os.close(read_end)
+                data = marshal.dumps(compute())
+                with os.fdopen(write_end, "wb") as stream:
+                    stream.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self._pid = pid
+        self._stream = os.fdopen(read_end, "rb")
+
+    @property
+    def forked(self) -> bool:
+        """Whether a child is computing the value (else ``result`` will)."""
+        return self._pid != 0
+
+    def result(self) -> Any:
+        """The value of ``compute``: the child's, once it is done, else computed now."""
+        if self._pid:
+            data = self._stream.read()
+            status = self._reap()
+            if status == 0:
+                with contextlib.suppress(ValueError, EOFError, TypeError):
+                    return marshal.loads(data)
+        return self._compute()
+
+    def close(self) -> None:
+        """Stop a child whose value is no longer wanted (after an exception)."""
+        if self._pid:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, 9)
+            self._reap()
+
+    def _reap(self) -> int:
+        pid, self._pid = self._pid, 0
+        with contextlib.suppress(OSError):
+            self._stream.close()
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            return -1
+        return status
+
+    def __enter__(self) -> Beside:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,151 @@
+"""A search beside the check: ``forked.Beside``, and a check whose quotes a
+forked child searched gives what a check in one process gives.
+
+Run in a process of their own, by tests/test_forked.py: a process with other
+threads never forks (the browser tests leave some behind)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from claimcmp import forked, loading
+from claimcmp.loading import check_store
+from claimcmp.models import CheckResult
+from conftest import STORE
+
+BUNDLED = Path(__file__).resolve().parents[2] / "data"
+
+needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="no fork here (not Linux, or threads running)")
+
+
+@needs_fork
+def test_the_value_is_the_childs() -> None:
+    with forked.Beside(os.getpid) as child:
+        assert child.forked
+        assert child.result() != os.getpid()
+
+
+@needs_fork
+def test_a_child_that_fails_is_replaced_by_this_process() -> None:
+    parent = os.getpid()
+
+    def compute() -> str:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return "computed here"
+
+    with forked.Beside(compute) as child:
+        assert child.forked
+        assert child.result() == "computed here"
+
+
+@needs_fork
+def test_a_value_marshal_cannot_send_is_computed_here() -> None:
+    value = object()
+    with forked.Beside(lambda: value) as child:
+        assert child.result() is value
+
+
+@needs_fork
+def test_a_child_no_longer_wanted_is_stopped_and_reaped() -> None:
+    child = forked.Beside(lambda: threading.Event().wait(60))
+    pid = child._pid
+    assert pid
+    child.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_without_fork_the_value_is_computed_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    calls: list[int] = []
+    child = forked.Beside(lambda: calls.append(1) or len(calls))
+    assert not child.forked and calls == []
+    assert child.result() == 1
+
+
+def _checked(store: Path, monkeypatch: pytest.MonkeyPatch, *, beside: bool) -> tuple[CheckResult, list[bool]]:
+    """The check of ``store``, its quotes searched beside it (every quote, the
+    threshold at 1) or in this process; and whether each search forked."""
+    forks: list[bool] = []
+    real = forked.Beside
+
+    class Recorded(real):  # type: ignore[misc,valid-type]
+        def __init__(self, compute):  # type: ignore[no-untyped-def]
+            super().__init__(compute)
+            forks.append(self.forked)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(loading, "PARALLEL_QUOTES", 1 if beside else 10**9)
+        patch.setattr(loading, "Beside", Recorded)
+        return check_store(store, cwd=store.parent), forks
+
+
+def _same(one: CheckResult, other: CheckResult) -> None:
+    assert one.problems == other.problems
+    assert list(one.store.anchors.items()) == list(other.store.anchors.items())
+    assert one.store.claims == other.store.claims
+
+
+@needs_fork
+def test_the_bundled_store_checked_beside_is_checked_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    beside, forks = _checked(BUNDLED, monkeypatch, beside=True)
+    alone, no_forks = _checked(BUNDLED, monkeypatch, beside=False)
+    assert forks == [True] and no_forks == []
+    assert len(beside.store.anchors) == 208  # every position of the bundled store, anchored
+    _same(beside, alone)
+
+
+# Quotes to put in the small store's claims: found, changed, elided, empty,
+# and a claim that fails validation (its quote is still checked).
+QUOTES = [
+    "Peacekeepers prevented the capture of Parukh village",
+    "Peacekeepers prevented the capture of Parukh town",
+    "The peace- keepers did not prevent",
+    "The peacekeepers did not prevent ... Parukh village",
+    "Parukh village ... The peacekeepers",
+    "they kept the road open",
+    "a five-year term that renews automatically",
+    "nowhere in any text",
+]
+
+
+@needs_fork
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    picks=st.lists(st.sampled_from(QUOTES), min_size=1, max_size=6),
+    broken=st.booleans(),
+    unreadable=st.booleans(),
+)
+def test_any_store_checked_beside_is_checked_alike(
+    make_store,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    picks: list[str],
+    broken: bool,
+    unreadable: bool,
+) -> None:
+    claims = "".join(
+        f"""  - id: extra-{index}
+    topic: incidents
+    text: Extra claim number {index}.
+    positions:
+      - source: {("alpha", "beta")[index % 2]}
+        stance: {"supports" if not (broken and index == 0) else "agrees"}
+        quote: "{quote}"
+"""
+        for index, quote in enumerate(picks)
+    )
+    store = make_store(STORE + claims)
+    if unreadable:
+        (tmp_path / "seeds" / "gamma.txt").write_bytes(b"\xff not UTF-8\n")
+    beside, forks = _checked(store, monkeypatch, beside=True)
+    alone, _ = _checked(store, monkeypatch, beside=False)
+    assert forks == [True]
+    _same(beside, alone)
