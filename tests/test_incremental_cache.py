@@ -407,6 +407,7 @@ def test_an_edit_reads_only_the_edited_file_and_no_text(
 
     monkeypatch.setattr(loading._Checker, "parse", counting_parse)
     monkeypatch.setattr(loading.SourceText, "find_all", counting_find)
+    monkeypatch.setattr(loading, "can_fork", lambda: False)  # counted in this process
     # the claim's text changes, its quotes do not: only that file is parsed
     # again, and its quotes, found in the same texts before, are not searched again
     more = data / "c-more.yaml"

@@ -45,13 +45,13 @@ import tempfile
 import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
-from .problems import Problem
+from .problems import Problem, problem_from_plain, problem_plain
 from .storepath import expand_home, store_files
 from .thresholds import DEFAULT_THRESHOLD
 
@@ -361,6 +361,7 @@ def _memo(folder: Path | None, unit_key: bytes, manifest: Any, session: Session 
             self.previous: dict[Path, _Unit | None] = {}
             self.rebuilt = False  # some file or text was checked again
             self.used: set[tuple[str, bytes]] = set()  # the session's units this check used
+            self.units_beside = folder is not None and session is None
 
         def probe(self, path: Path) -> None:
             real = _resolve(str(path))
@@ -436,24 +437,9 @@ def _memo(folder: Path | None, unit_key: bytes, manifest: Any, session: Session 
 
 # -- encoding -----------------------------------------------------------------------------
 
-_PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
-
-
-def _problem_plain(problem: Problem) -> tuple[Any, ...]:
-    values = [getattr(problem, name) for name in _PROBLEM_FIELDS]
-    values[0] = str(values[0]) if values[0] is not None else None
-    return tuple(values)
-
 
 def _problems_plain(problems: list[Problem]) -> list[tuple[Any, ...]]:
-    return [_problem_plain(p) for p in problems]
-
-
-def _problem(plain: Any) -> Problem:
-    problem = Problem(Path(plain[0]) if plain[0] is not None else None, *plain[1:])
-    if not isinstance(problem.message, str) or problem.severity not in ("error", "warning"):
-        raise ValueError("not a problem")
-    return problem
+    return [problem_plain(p) for p in problems]
 
 
 def _text(value: Any) -> str:
@@ -603,7 +589,7 @@ def decode(payload: bytes | memoryview) -> CheckResult:
     if not isinstance(anchors, dict):
         raise ValueError("not anchors")
     _all_of(anchors.values(), frozenset({int}))
-    return CheckResult(store, [_problem(p) for p in problems])
+    return CheckResult(store, [problem_from_plain(p) for p in problems])
 
 
 def encode_unit(unit: _Unit) -> Iterator[bytes]:
@@ -614,14 +600,14 @@ def encode_unit(unit: _Unit) -> Iterator[bytes]:
         source: (
             key,
             lines,
-            [(c, i, _problem_plain(p)) for c, i, p in problems],
-            [*map(_problem_plain, left)],
+            [(c, i, problem_plain(p)) for c, i, p in problems],
+            [*map(problem_plain, left)],
         )
         for source, (key, lines, problems, left) in unit.anchored.items()
     }
     claims = items.get("claims", [])
     header = (
-        [_problem_plain(p) for p in unit.problems],
+        [problem_plain(p) for p in unit.problems],
         [(i, tuple(s)) for i, s in items.get("sources", ())],
         [(i, tuple(t)) for i, t in items.get("topics", ())],
         -(-len(claims) // _CHUNK),
@@ -654,7 +640,7 @@ def decode_unit(payload: bytes | memoryview, path: Path, shown: Path, digest: by
         raise ValueError("trailing data")
     file = _File(path, shown, None)
     unit = _Unit(file, digest, dirty=False)
-    unit.problems = [_problem(p) for p in problems]
+    unit.problems = [problem_from_plain(p) for p in problems]
     unit.items = {
         "sources": [(int(i), _source(s)) for i, s in sources],
         "topics": [(int(i), _topic(t)) for i, t in topics],
@@ -670,8 +656,8 @@ def decode_unit(payload: bytes | memoryview, path: Path, shown: Path, digest: by
         unit.anchored[source] = (
             (_text(shown_text), bytes(text_digest)),
             lines,
-            [(_text(c), int(i), _problem(p)) for c, i, p in missing] if missing else [],
-            list(map(_problem, left)) if left else [],
+            [(_text(c), int(i), problem_from_plain(p)) for c, i, p in missing] if missing else [],
+            list(map(problem_from_plain, left)) if left else [],
         )
     # The types in bulk: a check per file and source cost 7 ms at 100 files x 200 sources.
     _all_of(unit.anchored, _TEXT)

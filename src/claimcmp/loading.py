@@ -22,11 +22,11 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .checks import CheckInput, run_rules
+from .checks import RULES, SLOW_RULES, CheckInput, run_rules
 from .checks.quotes import hidden_part, missing_quote, no_source_file, refused_text_file
-from .forked import Beside
+from .forked import Beside, can_fork
 from .models import CheckResult, Claim, Position, Source, Store, Topic
-from .problems import Problem, Severity, StoreError
+from .problems import Problem, Severity, StoreError, problem_from_plain, problem_plain
 from .quotes import SourceText
 from .schema_messages import describe_error, error_code, top_level_message
 from .storepath import display, store_files, store_root
@@ -117,6 +117,10 @@ class Memo:
     states: dict[str, list[Any]]  # path as named -> [what it resolves to, signature, digest]
     rebuilt: bool = False  # whether any file or text was checked again
     used: set[tuple[str, bytes]]  # (path, digest) of the session's units this check used
+    # Whether a file is best checked in a forked child, which saves its results
+    # where this process then loads them from (a cache folder; not a session,
+    # whose process holds the other files' results in memory already).
+    units_beside: bool = False
 
     def probe(self, path: Path) -> None:
         """The check is about to look at ``path``."""
@@ -268,6 +272,9 @@ _RAW_KEPT = 64 * 1024 * 1024
 # quotes in 200 texts) a cold check took 0.3 s less. Fewer quotes are
 # searched faster than a fork pays for.
 PARALLEL_QUOTES = 20_000
+# From this many claims on, the slow rules run in a forked child (``_ruling``):
+# at 20,000 claims a check after an edit of one file of a hundred took 0.0x s less.
+RULES_BESIDE_CLAIMS = 5_000
 _CHILD_SHARE = 2 / 3
 
 
@@ -480,26 +487,25 @@ class _StoreCheck:
                     code="no-store-files",
                 )
             )
-        for path in files:
-            unit = _file_unit(self, path, root)
-            if unit is not None:
-                self.units.append(unit)
-                self.merge(unit, store)
+        for unit in _file_units(self, files, root):
+            self.units.append(unit)
+            self.merge(unit, store)
         check = CheckInput(store, self.origins, self.broken, self.broken_topic_refs, self.near_duplicate)
         anchoring = _Anchoring(self, store)
         # The texts are opened before the rules run, so that a child can search
         # them meanwhile (``_searching``); their problems still follow the rules'.
         # The anchors fill memory only once the rules' working memory is freed.
-        before = len(self.problems)
-        plans = anchoring.open_texts(anchor_quotes=anchor_quotes)
-        opened = self.problems[before:]
-        del self.problems[before:]
-        with _searching(plans) as search:
-            self.problems.extend(run_rules(check))
-            self.problems.extend(opened)
-            for plan, searched in zip(plans, search(), strict=True):
-                anchoring.apply(plan, searched)
-                plan.todo, plan.wanted = [], []  # freed as it is applied
+        with _ruling(check) as rule_problems:
+            before = len(self.problems)
+            plans = anchoring.open_texts(anchor_quotes=anchor_quotes)
+            opened = self.problems[before:]
+            del self.problems[before:]
+            with _searching(plans) as search:
+                self.problems.extend(rule_problems())
+                self.problems.extend(opened)
+                for plan, searched in zip(plans, search(), strict=True):
+                    anchoring.apply(plan, searched)
+                    plan.todo, plan.wanted = [], []  # freed as it is applied
         for unit in self.units:
             unit._quotes = None  # only needed while anchoring
         self.problems.sort(key=_problem_order)
@@ -544,6 +550,53 @@ class _StoreCheck:
                     store.source_paths[item.id] = (
                         (file.path.parent / item.file) if item.file is not None else None
                     )
+
+
+def _file_units(check: _StoreCheck, files: list[Path], root: Path) -> list[_Unit]:
+    """Each file's results, in order (``_file_unit``).
+
+    When the cache keeps files' results on disk and some files changed
+    since the last check, a forked child checks the changed ones and saves
+    their results, while this process loads the others'; it then loads the
+    child's. After an edit of one file of a hundred (20,000 claims), the
+    child's validation (0.05 s, most of it importing pydantic) overlaps the
+    0.09 s of decoding the others.
+    """
+    changed = _changed_files(check, files)
+    units: dict[Path, _Unit | None] = {}
+    if changed:
+        with Beside(lambda: _save_units_of(check, changed, root)) as child:
+            for path in files:
+                if path not in changed:
+                    units[path] = _file_unit(check, path, root)
+            if child.forked:
+                child.result()
+    for path in files:
+        if path not in units:
+            units[path] = _file_unit(check, path, root)
+    return [unit for unit in (units[path] for path in files) if unit is not None]
+
+
+def _changed_files(check: _StoreCheck, files: list[Path]) -> set[Path]:
+    """The files to check in a child (``_file_units``): those whose content
+    the cache does not know, if some others' it does."""
+    if not check.memo.units_beside or not can_fork():
+        return set()
+    changed = set()
+    for path in files:
+        check.memo.probe(path)
+        if check.memo.known_digest(path) is None:
+            changed.add(path)
+    return changed if len(changed) < len(files) else set()
+
+
+def _save_units_of(check: _StoreCheck, files: set[Path], root: Path) -> int:
+    """Check these files and keep their results (in a child: see ``_file_units``)."""
+    for path in files:
+        unit = _file_unit(check, path, root)
+        if unit is not None and unit.dirty:
+            check.memo.save_unit(unit)
+    return len(files)
 
 
 def _file_unit(check: _StoreCheck, path: Path, root: Path) -> _Unit | None:
@@ -729,6 +782,29 @@ def _outcomes(
                 job.file.problem(job.loc, message, code="quote-not-found", claim=claim, source=source_id)
             )
     return lines, problems, left_out
+
+
+@contextmanager
+def _ruling(check: CheckInput) -> Iterator[Callable[[], list[Problem]]]:
+    """The rules, started: the function it gives returns their problems, rule
+    by rule in the registry's order. On a store of ``RULES_BESIDE_CLAIMS``
+    claims or more, a forked child runs the slow rules (``SLOW_RULES``)
+    meanwhile."""
+    if len(check.store.claims) < RULES_BESIDE_CLAIMS:
+        yield lambda: list(run_rules(check))
+        return
+    slow = [rule for rule in RULES if rule in SLOW_RULES]
+
+    def problems() -> list[Problem]:
+        mine = {rule: list(rule(check)) for rule in RULES if rule not in SLOW_RULES}
+        theirs = {
+            rule: list(map(problem_from_plain, plain))
+            for rule, plain in zip(slow, child.result(), strict=True)
+        }
+        return [problem for rule in RULES for problem in (theirs[rule] if rule in theirs else mine[rule])]
+
+    with Beside(lambda: [[problem_plain(problem) for problem in rule(check)] for rule in slow]) as child:
+        yield problems
 
 
 def _search(plans: list[_Plan]) -> list[list[int | None] | None]:

@@ -7,9 +7,9 @@ at fault, so that the CLI can print ``PATH:LINE:COL: message`` like a compiler.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -39,6 +39,25 @@ class Problem:
         where = self.location()
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{where}: {prefix}{self.message}" if where else f"{prefix}{self.message}"
+
+
+_FIELDS = tuple(f.name for f in fields(Problem))
+
+
+def problem_plain(problem: Problem) -> tuple[Any, ...]:
+    """A problem as plain data (its path as text), for ``marshal``: the cache's
+    entries, and the problems a forked child sends back."""
+    values = [getattr(problem, name) for name in _FIELDS]
+    values[0] = str(values[0]) if values[0] is not None else None
+    return tuple(values)
+
+
+def problem_from_plain(plain: Any) -> Problem:
+    """The problem ``problem_plain`` gave; raises on anything else (ValueError, TypeError)."""
+    problem = Problem(Path(plain[0]) if plain[0] is not None else None, *plain[1:])
+    if not isinstance(problem.message, str) or problem.severity not in ("error", "warning"):
+        raise ValueError("not a problem")
+    return problem
 
 
 def count_errors(problems: Iterable[Problem]) -> int:

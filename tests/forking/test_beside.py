@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from claimcmp import forked, loading
 from claimcmp.loading import check_store
 from claimcmp.models import CheckResult
-from conftest import STORE
+from conftest import ALPHA, BETA, GAMMA, STORE
 
 BUNDLED = Path(__file__).resolve().parents[2] / "data"
 
@@ -149,3 +149,106 @@ def test_any_store_checked_beside_is_checked_alike(
     alone, _ = _checked(store, monkeypatch, beside=False)
     assert forks == [True]
     _same(beside, alone)
+
+
+NEAR_DUPLICATES = """\
+  - id: corridor-open-again
+    topic: incidents
+    text: The peacekeepers kept the Lachin corridor open!
+    positions:
+      - source: beta
+        stance: supports
+        quote: "they kept the road open"
+  - id: elsewhere
+    topic: no-such-topic
+    text: A claim under a topic the store does not have.
+    positions:
+      - source: gamma
+        stance: supports
+        quote: "Some say the corridor was open"
+"""
+
+
+@needs_fork
+def test_the_rules_run_beside_give_their_problems_in_order(
+    make_store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = make_store(STORE + NEAR_DUPLICATES)
+    forks: list[bool] = []
+    real = forked.Beside
+
+    class Recorded(real):  # type: ignore[misc,valid-type]
+        def __init__(self, compute):  # type: ignore[no-untyped-def]
+            super().__init__(compute)
+            forks.append(self.forked)
+
+    def checked(beside: bool) -> CheckResult:
+        with monkeypatch.context() as patch:
+            patch.setattr(loading, "RULES_BESIDE_CLAIMS", 1 if beside else 10**9)
+            patch.setattr(loading, "Beside", Recorded)
+            return check_store(store, cwd=store.parent)
+
+    beside = checked(True)
+    assert forks == [True]
+    alone = checked(False)
+    assert forks == [True]
+    codes = [problem.code for problem in beside.problems]
+    assert {"near-duplicate", "reused-quote", "unknown-topic"} <= set(codes), codes
+    _same(beside, alone)
+
+
+SOURCES = STORE[: STORE.index("claims:")]
+CLAIMS = "version: 1\n" + STORE[STORE.index("claims:") :]
+MORE = "version: 1\nclaims:\n" + NEAR_DUPLICATES.replace("no-such-topic", "mandate")
+
+EDITS = {
+    "reworded": lambda text: text.replace("Lachin corridor open!", "Lachin road open, they say."),
+    "bad stance": lambda text: text.replace("stance: supports", "stance: suports", 1),
+    "not YAML": lambda text: text + "  - id: [unclosed\n",
+    "an id twice": lambda text: text.replace("id: elsewhere", "id: parukh"),
+    "new quote": lambda text: text.replace("they kept the road open", "kept the\n          road open"),
+    "as it was": lambda text: MORE,
+}
+
+
+@needs_fork
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=4))
+def test_a_file_checked_beside_after_an_edit_gives_the_check_without_cache(
+    make_store, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory, edits: list[str]
+) -> None:
+    from claimcmp import cache
+
+    tmp_path = tmp_path_factory.mktemp("edits")
+    monkeypatch.chdir(tmp_path)
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    data.mkdir()
+    for name, text in {"alpha.txt": ALPHA, "beta.txt": BETA, "gamma.txt": GAMMA}.items():
+        (seeds / name).write_text(text, encoding="utf-8")
+    for name, text in {"a-sources.yaml": SOURCES, "b-claims.yaml": CLAIMS, "c-more.yaml": MORE}.items():
+        (data / name).write_text(text, encoding="utf-8")
+    env = {"CLAIMCMP_CACHE_DIR": str(tmp_path / "cache")}
+    forks: list[bool] = []
+    real = forked.Beside
+
+    class Recorded(real):  # type: ignore[misc,valid-type]
+        def __init__(self, compute):  # type: ignore[no-untyped-def]
+            super().__init__(compute)
+            forks.append(self.forked)
+
+    with monkeypatch.context() as patch:
+        # No file counts as "racy" (too recent to trust): only the edited one
+        # is unknown to the cache, and it alone is checked beside. Each edit
+        # changes the file's size and ctime, so none goes unseen.
+        patch.setattr(cache, "RACY_NS", 0)
+        patch.setattr(loading, "Beside", Recorded)
+        cache.cached_check(data, cwd=tmp_path, env=env)
+        more = data / "c-more.yaml"
+        for edit in edits:
+            text = EDITS[edit](more.read_text(encoding="utf-8"))
+            more.write_text(text + "# " + edit + "\n", encoding="utf-8")
+            forks.clear()
+            cached = cache.cached_check(data, cwd=tmp_path, env=env)
+            assert forks[:1] == [True], (edits, edit)
+            _same(cached, check_store(data, cwd=tmp_path))
