@@ -70,7 +70,8 @@ def test_the_registry_runs_the_cross_item_rules_in_order() -> None:
         "based_on.unknown_based_on",
         "based_on.based_on_cycle",
         "dates.anachronism",
-        "similarity.similarity",
+        "similarity.near_duplicates",
+        "similarity.reused_quotes",
     ]
 
 

@@ -33,7 +33,6 @@ from typing import Any
 
 from ..models import Store
 from ..problems import Problem
-from ..thresholds import DEFAULT_THRESHOLD
 from .base import CheckInput
 
 RARE_WORDS = 3  # a claim's rarest words, whose pairs are its bucket keys
@@ -102,20 +101,15 @@ def _keys(rare: list[int], n: int) -> tuple[int, ...]:
     return (-2 - rare[0],) if rare else (-1,)
 
 
-def similarity_problems(
-    store: Store, origins: Origins, threshold: float = DEFAULT_THRESHOLD
-) -> list[Problem]:
-    """The near-duplicate and reused-quote warnings of a store.
-
-    ``origins`` maps ("claim", id) to the file record and YAML path of the claim,
-    as loading keeps them, to place each warning on its node.
-    """
-    return _near_duplicates(store, origins, threshold) + _reused_quotes(store, origins)
+def near_duplicates(check: CheckInput) -> list[Problem]:
+    """The rule: near-duplicate claims, at the registry's threshold. Each warning
+    is placed on its claim's node (``check.origins``)."""
+    return _near_duplicates(check.store, check.origins, check.near_duplicate)
 
 
-def similarity(check: CheckInput) -> list[Problem]:
-    """The rule: near-duplicate claims and reused quotes, at the registry's threshold."""
-    return similarity_problems(check.store, check.origins, check.near_duplicate)
+def reused_quotes(check: CheckInput) -> list[Problem]:
+    """The rule: one source's same quote backing two claims."""
+    return _reused_quotes(check.store, check.origins)
 
 
 # A block-style item that begins with its id: "  - id: some-claim".
