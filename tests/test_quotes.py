@@ -150,11 +150,27 @@ _MARKY = st.lists(
 @given(st.lists(_MARKY, max_size=12))
 @example(["a\x00b", " c "])  # a NUL of the quote's own: normalized one at a time
 @example(["x\n", "\n y", "   ", "... a ... ", "a....b"])
+@example([" a b ", "", " ", "c", " … d "])  # single spaces only: nothing to collapse
 def test_segments_of_many_quotes_are_each_quotes_own(quotes: list[str]) -> None:
     from claimcmp.quotes import normalize_all, segments_all
 
     assert normalize_all(quotes) == [normalize(quote) for quote in quotes]
     assert segments_all(quotes) == [quote_segments(quote) for quote in quotes]
+
+
+# Printable text with single spaces, the usual quote, where nothing is collapsed
+# (and now and then a break or a double space, where everything is).
+_ONE_LINE = st.lists(st.sampled_from([*"ab .’“-…", " ", " ", "...", "\u00ad", "\u200b"]), max_size=20).map(
+    "".join
+)
+
+
+@given(st.lists(_ONE_LINE, max_size=12), st.sampled_from(["", "  ", "\n", "\u00a0"]))
+def test_quotes_on_one_line_are_normalized_alike(quotes: list[str], odd: str) -> None:
+    from claimcmp.quotes import normalize_all
+
+    for batch in (quotes, [*quotes, f"x{odd}y"]):
+        assert normalize_all(batch) == [normalize(quote) for quote in batch]
 
 
 @given(st.lists(_MARKY, max_size=40), st.text(alphabet="ab .\n-’'", max_size=200))

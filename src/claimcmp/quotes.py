@@ -63,8 +63,14 @@ def normalize_all(texts: list[str]) -> list[str]:
     joined = "\x00".join(texts)
     if not texts or joined.count("\x00") != len(texts) - 1:  # a text holds a NUL itself
         return [normalize(text) for text in texts]
-    pieces = " ".join(plain_marks(joined).split()).split("\x00")
-    return list(map(str.strip, pieces, repeat(" ")))
+    joined = plain_marks(joined)
+    # Quotes are mostly written on one line with single spaces: then there is
+    # nothing to collapse, and the two checks (0.04 s for 100,000 quotes) save
+    # the split and join (0.12 s). Every white space character but the space is
+    # unprintable, and so is the NUL between the texts.
+    if "  " in joined or not joined.replace("\x00", "").isprintable():
+        joined = " ".join(joined.split())
+    return list(map(str.strip, joined.split("\x00"), repeat(" ")))
 
 
 def segments_all(quotes: list[str]) -> list[list[str]]:
