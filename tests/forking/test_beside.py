@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -70,20 +72,25 @@ def test_without_fork_the_value_is_computed_when_asked(monkeypatch: pytest.Monke
     assert child.result() == 1
 
 
+def _recorded(forks: list[bool]) -> type[forked.Beside]:
+    """``forked.Beside``, noting in ``forks`` whether each one forked."""
+
+    class Recorded(forked.Beside):
+        def __init__(self, compute: Callable[[], Any]) -> None:
+            super().__init__(compute)
+            forks.append(self.forked)
+
+    return Recorded
+
+
 def _checked(store: Path, monkeypatch: pytest.MonkeyPatch, *, beside: bool) -> tuple[CheckResult, list[bool]]:
     """The check of ``store``, its quotes searched beside it (every quote, the
     threshold at 1) or in this process; and whether each search forked."""
     forks: list[bool] = []
-    real = forked.Beside
-
-    class Recorded(real):  # type: ignore[misc,valid-type]
-        def __init__(self, compute):  # type: ignore[no-untyped-def]
-            super().__init__(compute)
-            forks.append(self.forked)
 
     with monkeypatch.context() as patch:
         patch.setattr(loading, "PARALLEL_QUOTES", 1 if beside else 10**9)
-        patch.setattr(loading, "Beside", Recorded)
+        patch.setattr(loading, "Beside", _recorded(forks))
         return check_store(store, cwd=store.parent), forks
 
 
@@ -175,17 +182,11 @@ def test_the_rules_run_beside_give_their_problems_in_order(
 ) -> None:
     store = make_store(STORE + NEAR_DUPLICATES)
     forks: list[bool] = []
-    real = forked.Beside
-
-    class Recorded(real):  # type: ignore[misc,valid-type]
-        def __init__(self, compute):  # type: ignore[no-untyped-def]
-            super().__init__(compute)
-            forks.append(self.forked)
 
     def checked(beside: bool) -> CheckResult:
         with monkeypatch.context() as patch:
             patch.setattr(loading, "RULES_BESIDE_CLAIMS", 1 if beside else 10**9)
-            patch.setattr(loading, "Beside", Recorded)
+            patch.setattr(loading, "Beside", _recorded(forks))
             return check_store(store, cwd=store.parent)
 
     beside = checked(True)
@@ -230,19 +231,13 @@ def test_a_file_checked_beside_after_an_edit_gives_the_check_without_cache(
         (data / name).write_text(text, encoding="utf-8")
     env = {"CLAIMCMP_CACHE_DIR": str(tmp_path / "cache")}
     forks: list[bool] = []
-    real = forked.Beside
-
-    class Recorded(real):  # type: ignore[misc,valid-type]
-        def __init__(self, compute):  # type: ignore[no-untyped-def]
-            super().__init__(compute)
-            forks.append(self.forked)
 
     with monkeypatch.context() as patch:
         # No file counts as "racy" (too recent to trust): only the edited one
         # is unknown to the cache, and it alone is checked beside. Each edit
         # changes the file's size and ctime, so none goes unseen.
         patch.setattr(cache, "RACY_NS", 0)
-        patch.setattr(loading, "Beside", Recorded)
+        patch.setattr(loading, "Beside", _recorded(forks))
         cache.cached_check(data, cwd=tmp_path, env=env)
         more = data / "c-more.yaml"
         for edit in edits:
@@ -252,3 +247,28 @@ def test_a_file_checked_beside_after_an_edit_gives_the_check_without_cache(
             cached = cache.cached_check(data, cwd=tmp_path, env=env)
             assert forks[:1] == [True], (edits, edit)
             _same(cached, check_store(data, cwd=tmp_path))
+
+
+@needs_fork
+@pytest.mark.parametrize(
+    "extra",
+    ["", "  - &again {id: spare, title: Spare}\n", "  - {id: tabbed, title: 'Tab\there'}\n"],
+)
+def test_the_guard_run_beside_sends_a_file_to_the_reader_it_would_alone(
+    make_store, monkeypatch: pytest.MonkeyPatch, extra: str
+) -> None:
+    # An anchor is a construct the guard keeps from yaml_rs: the file is read
+    # by the reference reader, and the check is the same, beside or not.
+    store = make_store(STORE.replace("topics:\n", "topics:\n" + extra))
+    forks: list[bool] = []
+
+    def checked(beside: bool) -> CheckResult:
+        with monkeypatch.context() as patch:
+            patch.setattr(loading, "GUARD_BESIDE_BYTES", 1 if beside else 10**12)
+            patch.setattr(loading, "Beside", _recorded(forks))
+            return check_store(store, cwd=store.parent)
+
+    beside = checked(True)
+    assert forks == [True]
+    _same(beside, checked(False))
+    assert ("spare" in beside.store.topics) == ("spare" in extra)
