@@ -238,7 +238,10 @@ def test_a_file_checked_beside_after_an_edit_gives_the_check_without_cache(
         # changes the file's size and ctime, so none goes unseen.
         patch.setattr(cache, "RACY_NS", 0)
         patch.setattr(loading, "Beside", _recorded(forks))
-        cache.cached_check(data, cwd=tmp_path, env=env)
+        # A first check: the child checks the last files, this process the first.
+        first = cache.cached_check(data, cwd=tmp_path, env=env)
+        assert forks[:1] == [True]
+        _same(first, check_store(data, cwd=tmp_path))
         more = data / "c-more.yaml"
         for edit in edits:
             text = EDITS[edit](more.read_text(encoding="utf-8"))
