@@ -281,6 +281,9 @@ GUARD_BESIDE_BYTES = 4 * 1024 * 1024
 # child checks (``_files_beside``): a little under half, as the child also
 # writes their results to the cache, and this process reads them back.
 _FILES_BESIDE_SHARE = 0.45
+# ... and only if this process has at least this many bytes of YAML to check or
+# load meanwhile (else the child only costs a fork).
+FILES_BESIDE_BYTES = 1024 * 1024
 _CHILD_SHARE = 2 / 3
 
 
@@ -608,9 +611,13 @@ def _files_beside(check: _StoreCheck, files: list[Path]) -> set[Path]:
         check.memo.probe(path)
         if check.memo.known_digest(path) is None:
             changed.add(path)
-    if len(changed) < len(files):
-        return changed
     sizes = {path: _size(path) for path in files}
+    first = len(changed) == len(files)  # the cache knows none of them
+    meanwhile = sum(size for path, size in sizes.items() if first or path not in changed)
+    if meanwhile < FILES_BESIDE_BYTES:
+        return set()  # too little for this process to do meanwhile: the child only costs a fork
+    if not first:
+        return changed
     share, beside = sum(sizes.values()) * _FILES_BESIDE_SHARE, set()
     for path in reversed(files):
         share -= sizes[path]

@@ -237,6 +237,7 @@ def test_a_file_checked_beside_after_an_edit_gives_the_check_without_cache(
         # is unknown to the cache, and it alone is checked beside. Each edit
         # changes the file's size and ctime, so none goes unseen.
         patch.setattr(cache, "RACY_NS", 0)
+        patch.setattr(loading, "FILES_BESIDE_BYTES", 0)  # a small store, checked beside all the same
         patch.setattr(loading, "Beside", _recorded(forks))
         # A first check: the child checks the last files, this process the first.
         first = cache.cached_check(data, cwd=tmp_path, env=env)
