@@ -9,6 +9,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import claimcmp
@@ -175,3 +177,51 @@ def _codes_in(path: Path) -> set[str]:
             for value in node.value.values if "_ERROR_CODES" in names else ():
                 text(value)
     return {code for code in found if code and code == code.lower() and " " not in code}
+
+
+_PARTIAL_DATES = st.builds(
+    lambda year, month, day, parts: "-".join([f"{year:04d}", f"{month:02d}", f"{day:02d}"][:parts]),
+    st.integers(2019, 2023),
+    st.integers(1, 12),
+    st.integers(1, 28),
+    st.integers(1, 3),
+)
+
+
+@given(
+    published=st.lists(st.none() | _PARTIAL_DATES, min_size=1, max_size=4),
+    dates=st.lists(st.none() | _PARTIAL_DATES, min_size=1, max_size=6),
+)
+def test_the_dates_rule_warns_where_the_contract_says(
+    published: list[str | None], dates: list[str | None]
+) -> None:
+    """The rule works out each span once; it warns exactly where
+    ``rules.is_anachronistic`` holds."""
+    from claimcmp.checks.base import CheckInput
+    from claimcmp.checks.dates import anachronism
+    from claimcmp.models import Claim, Position, Source, Store
+    from claimcmp.rules import is_anachronistic
+
+    class Anywhere:
+        shown = Path("claims.yaml")
+
+        def problem(self, loc, message, **details):  # type: ignore[no-untyped-def]
+            return (details["claim"], details["source"])
+
+    sources = {f"s{i}": Source(f"s{i}", "S", published=when) for i, when in enumerate(published)}
+    claims = {
+        f"c{i}": Claim(
+            f"c{i}", "t", "C", date, (), None, tuple(Position(s, "supports", "q") for s in sources)
+        )
+        for i, date in enumerate(dates)
+    }
+    store = Store(root=Path("."), files=[], sources=sources, claims=claims)
+    origins = {("claim", c): (Anywhere(), ("claims", i)) for i, c in enumerate(claims)}
+    found = list(anachronism(CheckInput(store, origins, set(), set(), 90.0)))  # type: ignore[arg-type]
+    expected = [
+        (claim.id, source.id)
+        for claim in claims.values()
+        for source in sources.values()
+        if is_anachronistic(source.published, claim.date)
+    ]
+    assert found == expected

@@ -14,9 +14,10 @@ two dates may be wrong; the curator decides which.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from ..problems import Problem
-from ..rules import is_anachronistic
+from ..rules import date_span
 from .base import CheckInput
 
 
@@ -26,13 +27,21 @@ def anachronism(check: CheckInput) -> Iterator[Problem]:
     published = {s.id: s.published for s in store.sources.values() if s.published is not None}
     if not published:
         return
+    # ``is_anachronistic``, each date's span worked out once (per source, per
+    # distinct claim date), not twice per position: 100,000 positions at 20k claims.
+    last_day = {source: date_span(when)[1] for source, when in published.items()}
+    first_day: dict[str, date] = {}
     for claim in store.claims.values():
         if claim.date is None:
             continue
+        start = first_day.get(claim.date)
+        if start is None:
+            start = first_day[claim.date] = date_span(claim.date)[0]
         for index, position in enumerate(claim.positions):
-            when = published.get(position.source)
-            if when is None or not is_anachronistic(when, claim.date):
+            end = last_day.get(position.source)
+            if end is None or not end < start:
                 continue
+            when = published[position.source]
             file, loc = check.origins[("claim", claim.id)]
             yield file.problem(
                 (*loc, "positions", index),
