@@ -10,8 +10,9 @@ cleanup, no flushing of the parent's buffers, no garbage collection).
 Whenever a child cannot be used, ``compute`` runs in this process instead,
 when its value is asked for: the answer is the same either way, only slower.
 That is so where ``fork`` is missing or unsafe (anything but Linux, or other
-threads running: a forked copy of a thread holding a lock would hang), if
-the fork fails, and if the child fails or sends what does not decode.
+threads running: a forked copy of a thread holding a lock would hang), where
+this process may run on one core only, if the fork fails, and if the child
+fails or sends what does not decode.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from typing import Any
 
 
 def can_fork() -> bool:
-    """Whether a child may be forked here and now."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+    """Whether a child may be forked here and now, and would have a core of its own."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    return len(os.sched_getaffinity(0)) >= 2  # the cores this process may run on (taskset, cpusets)
 
 
 class Beside:
@@ -37,7 +40,7 @@ class Beside:
         self._compute = compute
         self._pid = 0
         self._stream: Any = None
-        if (os.cpu_count() or 1) < 2 or not can_fork():
+        if not can_fork():
             return
         read_end, write_end = os.pipe()
         try:
