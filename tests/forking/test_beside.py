@@ -83,13 +83,15 @@ def _recorded(forks: list[bool]) -> type[forked.Beside]:
     return Recorded
 
 
-def _checked(store: Path, monkeypatch: pytest.MonkeyPatch, *, beside: bool) -> tuple[CheckResult, list[bool]]:
-    """The check of ``store``, its quotes searched beside it (every quote, the
-    threshold at 1) or in this process; and whether each search forked."""
+def _checked(
+    store: Path, monkeypatch: pytest.MonkeyPatch, *, beside: bool, threshold: str = "PARALLEL_QUOTES"
+) -> tuple[CheckResult, list[bool]]:
+    """The check of ``store`` with what ``threshold`` governs done beside it
+    (the threshold at 1) or in this process (out of reach); and whether each
+    child forked."""
     forks: list[bool] = []
-
     with monkeypatch.context() as patch:
-        patch.setattr(loading, "PARALLEL_QUOTES", 1 if beside else 10**9)
+        patch.setattr(loading, threshold, 1 if beside else 10**12)
         patch.setattr(loading, "Beside", _recorded(forks))
         return check_store(store, cwd=store.parent), forks
 
@@ -181,18 +183,9 @@ def test_the_rules_run_beside_give_their_problems_in_order(
     make_store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = make_store(STORE + NEAR_DUPLICATES)
-    forks: list[bool] = []
-
-    def checked(beside: bool) -> CheckResult:
-        with monkeypatch.context() as patch:
-            patch.setattr(loading, "RULES_BESIDE_CLAIMS", 1 if beside else 10**9)
-            patch.setattr(loading, "Beside", _recorded(forks))
-            return check_store(store, cwd=store.parent)
-
-    beside = checked(True)
-    assert forks == [True]
-    alone = checked(False)
-    assert forks == [True]
+    beside, forks = _checked(store, monkeypatch, beside=True, threshold="RULES_BESIDE_CLAIMS")
+    alone, no_forks = _checked(store, monkeypatch, beside=False, threshold="RULES_BESIDE_CLAIMS")
+    assert forks == [True] and no_forks == []
     codes = [problem.code for problem in beside.problems]
     assert {"near-duplicate", "reused-quote", "unknown-topic"} <= set(codes), codes
     _same(beside, alone)
@@ -264,15 +257,7 @@ def test_the_guard_run_beside_sends_a_file_to_the_reader_it_would_alone(
     # An anchor is a construct the guard keeps from yaml_rs: the file is read
     # by the reference reader, and the check is the same, beside or not.
     store = make_store(STORE.replace("topics:\n", "topics:\n" + extra))
-    forks: list[bool] = []
-
-    def checked(beside: bool) -> CheckResult:
-        with monkeypatch.context() as patch:
-            patch.setattr(loading, "GUARD_BESIDE_BYTES", 1 if beside else 10**12)
-            patch.setattr(loading, "Beside", _recorded(forks))
-            return check_store(store, cwd=store.parent)
-
-    beside = checked(True)
+    beside, forks = _checked(store, monkeypatch, beside=True, threshold="GUARD_BESIDE_BYTES")
     assert forks == [True]
-    _same(beside, checked(False))
+    _same(beside, _checked(store, monkeypatch, beside=False, threshold="GUARD_BESIDE_BYTES")[0])
     assert ("spare" in beside.store.topics) == ("spare" in extra)
