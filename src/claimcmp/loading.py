@@ -8,6 +8,12 @@ anchors every quote in its text (``_Anchoring``, the ``checks.quotes`` rule,
 file by file for the cache). It never stops at the first problem: it returns
 all of them, each with the file, line and column of the YAML node at fault.
 The wording of schema errors is ``schema_messages``'s.
+
+On a large store, parts of the check run in forked children on another core
+(``forked.Beside``): some files (``_file_units``), a large file's guard
+(``_trusted_fast``), half of the quotes' search or the slow rules
+(``_rules_and_search``). Each child computes what this process would, so
+the result is the same without them.
 """
 
 from __future__ import annotations
