@@ -7,6 +7,7 @@ from __future__ import annotations
 import marshal
 import os
 import signal
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -424,3 +425,20 @@ def test_an_edit_reads_only_the_edited_file_and_no_text(
     more.write_text(MORE.replace("a five-year term that renews automatically", "renews automatically"))
     assert invoke(runner, "--store", str(data), "check")[0] == 0
     assert parsed == ["c-more.yaml"] and searched == ["renews automatically"]
+
+
+def test_a_write_cut_short_leaves_no_temporary_file_for_long(
+    runner: CliRunner, store: Path, tmp_path: Path
+) -> None:
+    # A process (or a child checking files beside it) killed mid-write leaves
+    # its temporary file; the next write removes it once it is an hour old.
+    assert invoke(runner, "check")[0] == 0
+    folder = tmp_path / "cache"
+    old, recent = folder / "cut-short.tmp", folder / "being-written.tmp"
+    for path in (old, recent):
+        path.write_bytes(b"half an entry")
+    hour_ago = time.time_ns() - cache.STALE_TEMPORARY_NS - 1_000_000_000
+    os.utime(old, ns=(hour_ago, hour_ago))
+    store.write_text(store.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert invoke(runner, "check")[0] == 0
+    assert not old.exists() and recent.exists()

@@ -66,6 +66,8 @@ _MAGIC = b"claimcmp-cache-5\n"
 # later) is "racy": hashed on each use. Covers coarse file-system clocks (FAT:
 # 2 s) and the lag of the kernel's coarse clock.
 RACY_NS = 3_000_000_000
+# A temporary file older than this is a write that was cut short (``_write_entry``).
+STALE_TEMPORARY_NS = 3600 * 1_000_000_000
 # An entry larger than this is not read (a damaged length, a hostile file).
 MAX_ENTRY_BYTES = 1 << 30
 
@@ -226,9 +228,7 @@ def _write_entry(folder: Path, entry: Path, parts: Iterable[bytes], keep: int, p
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    names = [name for name in os.listdir(folder) if name.endswith(pattern)]
-    if len(names) <= keep:
-        return
+    listed = os.listdir(folder)
 
     def age(name: str) -> int:
         try:
@@ -236,6 +236,16 @@ def _write_entry(folder: Path, entry: Path, parts: Iterable[bytes], keep: int, p
         except OSError:
             return 0
 
+    # A write cut short (the process, or a child checking files beside it,
+    # killed mid-write) leaves its temporary file: gone an hour later.
+    stale = time.time_ns() - STALE_TEMPORARY_NS
+    for name in listed:
+        if name.endswith(".tmp") and 0 < age(name) < stale:
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
+    names = [name for name in listed if name.endswith(pattern)]
+    if len(names) <= keep:
+        return
     for old in sorted(names, key=age, reverse=True)[keep:]:
         with contextlib.suppress(OSError):
             (folder / old).unlink()
