@@ -255,7 +255,7 @@ class _Text:
         """The line of each quote in the text (``SourceText.find_all``); None if the
         text cannot be read after all. Its reading is not kept."""
         text = self._text or self._reading()
-        self._raw = None  # read again if a missing quote's closest passage needs it
+        self.drop()  # read again if a missing quote's closest passage needs it
         return text.find_all(quotes) if text is not None else None
 
     def drop(self) -> None:
@@ -929,9 +929,8 @@ def _child_share(plans: list[_Plan]) -> list[_Plan]:
     total = sum(len(plan.wanted) for plan in plans)
     if total < PARALLEL_QUOTES:
         return []
-    share = _CHILD_SHARE
     cut, running = 0, 0
-    while cut < len(plans) and running < total * share:
+    while cut < len(plans) and running < total * _CHILD_SHARE:
         running += len(plans[cut].wanted)
         cut += 1
     return plans[:cut]
