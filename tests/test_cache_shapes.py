@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimcmp.cache import _claim_columns, _claims
+from claimcmp.columns import claim_columns, claims_of
 from claimcmp.models import Claim, Position
 
 
@@ -15,7 +15,7 @@ def _columns(position: tuple[object, ...]) -> list[list[object]]:
 
 
 def test_claims_are_read_back_as_the_models() -> None:
-    (claim,) = _claims(_columns(("s1", "supports", "a quote", None, False)))
+    (claim,) = claims_of(_columns(("s1", "supports", "a quote", None, False)))
     assert claim == Claim(
         "c1", "t1", "A claim.", "2021", ("x",), None, (Position("s1", "supports", "a quote"),)
     )
@@ -36,7 +36,7 @@ def test_columns_round_trip() -> None:
             (Position("s1", "supports", "q1"), Position("s2", "qualifies", "q2")),
         ),
     ]
-    assert _claims(_claim_columns(claims)) == claims
+    assert claims_of(claim_columns(claims)) == claims
 
 
 @pytest.mark.parametrize(
@@ -50,14 +50,14 @@ def test_columns_round_trip() -> None:
 )
 def test_a_position_of_the_wrong_shape_is_refused(position: tuple[object, ...]) -> None:
     with pytest.raises(ValueError):
-        _claims(_columns(position))
+        claims_of(_columns(position))
 
 
 def test_a_claim_without_positions_or_miscounted_is_refused() -> None:
     columns = _columns(("s1", "supports", "a quote", None, False))
     columns[6] = [0]
     with pytest.raises(ValueError):
-        _claims(columns)
+        claims_of(columns)
     columns[6] = [2]
     with pytest.raises(ValueError):
-        _claims(columns)
+        claims_of(columns)

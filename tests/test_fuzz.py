@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from claimcmp.cli import app
 from claimcmp.schema import is_valid_store_file
-from claimcmp.yamlread import YamlProblem, read_events, read_fast
+from claimcmp.yamlread import YamlProblem, read_events, read_fast, read_fast_bytes, sequence_cut, trusted_fast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 from fuzz_campaign import MUTATORS, SEED_PLAIN, SEED_STORE, same_data, write_seed
@@ -81,6 +81,87 @@ def test_both_yaml_readers_read_a_mutated_store_alike(steps: list[tuple]) -> Non
         raise AssertionError(f"only the fast reader accepts it: {problem.message}") from None
     assert not reference.duplicates
     assert same_data(fast, reference.data)
+
+
+# Claims whose scalars run over several lines, with blank lines and comments
+# between them: where a text is cut in two (``sequence_cut``), each of these
+# ends, or leaves the first part unreadable.
+MORE_CLAIMS = """\
+  - id: over-lines
+    topic: incidents
+    text: "A quoted text
+      - that runs on"
+    positions:
+      - {source: beta, stance: supports, quote: "they kept
+          the road open"}
+
+  # a comment between claims
+  - id: plain-lines
+    topic: incidents
+    text: a plain text
+      that runs on
+    positions:
+    - source: gamma
+      stance: qualifies
+      quote: |
+        Some say the corridor
+        was open
+  - id: folded
+    topic: mandate
+    text: >-
+      folded
+  - id: last
+    topic: mandate
+    text: |
+      kept
+"""
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps=edits, share=st.floats(0, 1))
+def test_a_text_cut_in_two_reads_as_the_whole(steps: list[tuple], share: float) -> None:
+    """Where both parts of a text cut by ``sequence_cut`` read as the loader
+    wants them (a mapping with claims; a mapping of claims alone), the whole
+    text reads, as the two together."""
+    text = apply(SEED_PLAIN + MORE_CLAIMS, steps)
+    raw = text.encode("utf-8", "surrogatepass")
+    if not trusted_fast(text, raw):
+        return
+    at = sequence_cut(raw, b"claims", share)
+    if at is None:
+        return
+    first, rest = read_fast_bytes(raw[:at]), read_fast_bytes(b"claims:\n" + raw[at:])
+    if not isinstance(first, dict) or not isinstance(first.get("claims"), list):
+        return
+    if not isinstance(rest, dict) or list(rest) != ["claims"] or not isinstance(rest["claims"], list):
+        return
+    whole = read_fast_bytes(raw)
+    assert isinstance(whole, dict), "the parts read, the whole does not"
+    assert same_data(whole, {**first, "claims": first["claims"] + rest["claims"]})
+
+
+@pytest.mark.parametrize(
+    ("text", "share", "first"),
+    [
+        ("a: 1\nclaims:\n- x: 1\n\n- y\n", 0.1, "a: 1\nclaims:\n- x: 1\n\n"),
+        ("claims:\n- x: 1\n- y\n", 0.1, "claims:\n- x: 1\n"),
+        ("a: 1\nclaims:\n  - x: 1\n  - y\n  - z\n", 0.5, "a: 1\nclaims:\n  - x: 1\n  - y\n"),
+        # the first item is always in the first part
+        ("a: 1\nclaims: # c\n\n  # x\n  - x: 1\n  - y\n", 0.0, "a: 1\nclaims: # c\n\n  # x\n  - x: 1\n"),
+        # a key after the cut goes to the second part (which the loader then refuses)
+        ("a: 1\nclaims:\n- x: 1\n- y\nb: 2\n", 0.1, "a: 1\nclaims:\n- x: 1\n"),
+        ("a: 1\nclaims:\n- x: |\n\n- y\n", 0.1, None),  # an empty block scalar would end the first part
+        ("a: 1\nclaimsx:\n- x: 1\n- y\n", 0.1, None),  # no claims key
+        ("claims:\n- x: 1\nclaims:\n- y\n", 0.1, None),  # two
+        ("a: 1\nclaims:\n  - x: 1\nb:\n  - y\n", 0.1, None),  # another key before the cut
+        ("a: 1\nclaims: [x, y]\n", 0.1, None),  # not a block sequence
+        ("a: 1\nclaims:\n  - x: 1\n", 0.1, None),  # one item: nowhere to cut
+        ("a: 1\r\nclaims:\r\n  - x: 1\r\n  - y\r\n", 0.1, None),  # CR line breaks: not cut
+    ],
+)
+def test_where_a_text_is_cut(text: str, share: float, first: str | None) -> None:
+    at = sequence_cut(text.encode(), b"claims", share)
+    assert (text[:at] if at is not None else None) == first
 
 
 def test_mutators_are_reproducible() -> None:

@@ -29,9 +29,11 @@ LAYERS: dict[str, int] = {
     "models": 1,
     "schema": 1,
     "storepath": 1,
-    # 2: the contract's rules (agreement, consensus, dates); the schema's errors in words
+    # 2: the contract's rules (agreement, consensus, dates); the schema's errors in words;
+    # claims as plain columns
     "rules": 2,
     "schema_messages": 2,
+    "columns": 2,
     # 3: what every check rule shares
     "checks.base": 3,
     # 4: the check rules, one module each (checks/), run on the merged store

@@ -27,7 +27,7 @@ is checked for shape while it is decoded: a damaged, truncated, foreign or
 special file (a FIFO) is a miss, and is silently rebuilt.
 
 Entries are written with ``marshal`` as plain data, the claims as columns (a
-list per field, ``_claim_columns``): it reads a store of 100,000 quotes in a few
+list per field, ``columns.claim_columns``): it reads a store of 100,000 quotes in a few
 hundredths of a second, several times faster than pickling the objects, and it
 can only ever build plain data.
 """
@@ -46,11 +46,11 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import accumulate, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
+from .columns import TEXT, all_of, claim_columns, claims_of
+from .models import CheckResult, Claim, Source, Store, Topic
 from .problems import Problem, problem_from_plain, problem_plain
 from .storepath import expand_home, store_files
 from .thresholds import DEFAULT_THRESHOLD
@@ -464,70 +464,6 @@ def _optional(value: Any) -> str | None:
     return value
 
 
-_TEXT: frozenset[type] = frozenset({str})
-_OPTIONAL: frozenset[type] = frozenset({str, type(None)})
-
-
-def _all_of(values: Any, allowed: frozenset[type]) -> None:
-    """Raise ValueError unless every value is of an allowed type (one pass at C speed)."""
-    if not set(map(type, values)) <= allowed:
-        raise ValueError("a value of the wrong type")
-
-
-_BOOL: frozenset[type] = frozenset({bool})
-_TUPLE: frozenset[type] = frozenset({tuple})
-
-
-def _claim_columns(claims: list[Claim]) -> tuple[list[Any], ...]:
-    """Claims as columns: one list per field of the claims, then the number of
-    positions of each, then one list per field of all their positions.
-
-    Columns of strings decode faster than rows of tuples (marshal builds no
-    tuple per position), and their types are checked a column at a time."""
-    positions = [p for claim in claims for p in claim.positions]
-    columns: tuple[list[Any], ...] = (
-        *([claim[field] for claim in claims] for field in range(6)),
-        [len(claim.positions) for claim in claims],
-        *([p[field] for p in positions] for field in range(len(Position._fields))),
-    )
-    # The topics, sources and stances repeat: each value made one object, which
-    # marshal then writes once and refers back to (decoded 20-25% faster, one
-    # string per distinct value instead of one per position).
-    for column in (columns[1], columns[7], columns[8]):
-        shared: dict[Any, Any] = {}
-        column[:] = [shared.setdefault(value, value) for value in column]
-    return columns
-
-
-def _claims(columns: Any) -> list[Claim]:
-    """Claims from ``_claim_columns``, checked for shape in bulk: the fields'
-    types, every stance one of the format's, every claim with positions."""
-    ids, topics, texts, dates, tags, notes, counts, *fields = columns
-    if len(fields) != len(Position._fields):
-        raise ValueError("a position of the wrong shape")
-    for column, allowed in (
-        (ids, _TEXT), (topics, _TEXT), (texts, _TEXT), (dates, _OPTIONAL), (tags, _TUPLE), (notes, _OPTIONAL),
-        (fields[0], _TEXT), (fields[2], _TEXT), (fields[3], _OPTIONAL), (fields[4], _BOOL),
-    ):  # fmt: skip
-        _all_of(column, allowed)
-    _all_of((tag for claim_tags in tags for tag in claim_tags), _TEXT)
-    if not set(fields[1]) <= set(STANCES):
-        raise ValueError("an unknown stance")
-    _all_of(counts, frozenset({int}))
-    if counts and min(counts) < 1:
-        raise ValueError("a claim without positions")
-    # Built by tuple.__new__ itself: the named tuples' own constructors are Python
-    # functions, a call per claim and per position (120,000 at 20k claims).
-    # ``zip(strict=True)`` refuses columns of different lengths.
-    new = tuple.__new__
-    positions = tuple(map(new, repeat(Position), zip(*fields, strict=True)))
-    ends = list(accumulate(counts))
-    if (ends[-1] if ends else 0) != len(positions):
-        raise ValueError("positions miscounted")
-    groups = map(positions.__getitem__, map(slice, [0, *ends[:-1]], ends))
-    return list(map(new, repeat(Claim), zip(ids, topics, texts, dates, tags, notes, groups, strict=True)))
-
-
 def _source(plain: Any) -> Source:
     if len(plain) != 10:
         raise ValueError("not a source")
@@ -576,7 +512,7 @@ def encode(result: CheckResult) -> Iterator[bytes]:
     )
     yield _framed(header)
     for start in range(0, len(claims), _CHUNK):
-        yield _framed(_claim_columns(claims[start : start + _CHUNK]))
+        yield _framed(claim_columns(claims[start : start + _CHUNK]))
 
 
 def decode(payload: bytes | memoryview) -> CheckResult:
@@ -584,7 +520,7 @@ def decode(payload: bytes | memoryview) -> CheckResult:
     exception) on anything of the wrong shape."""
     frames = _frames(payload)
     root, files, sources, topics, chunks, paths, anchors, problems = next(frames)
-    claims = [claim for _ in range(chunks) for claim in _claims(next(frames))]
+    claims = [claim for _ in range(chunks) for claim in claims_of(next(frames))]
     if next(frames, None) is not None:
         raise ValueError("trailing data")
     store = Store(
@@ -598,7 +534,7 @@ def decode(payload: bytes | memoryview) -> CheckResult:
     )
     if not isinstance(anchors, dict):
         raise ValueError("not anchors")
-    _all_of(anchors.values(), frozenset({int}))
+    all_of(anchors.values(), frozenset({int}))
     return CheckResult(store, [problem_from_plain(p) for p in problems])
 
 
@@ -629,7 +565,7 @@ def encode_unit(unit: _Unit) -> Iterator[bytes]:
     yield _framed(header)
     for start in range(0, len(claims), _CHUNK):
         chunk = claims[start : start + _CHUNK]
-        yield _framed(([i for i, _ in chunk], _claim_columns([c for _, c in chunk])))
+        yield _framed(([i for i, _ in chunk], claim_columns([c for _, c in chunk])))
 
 
 _CHUNK = 1000
@@ -644,8 +580,8 @@ def decode_unit(payload: bytes | memoryview, path: Path, shown: Path, digest: by
     claims: list[tuple[int, Claim]] = []
     for _ in range(chunks):
         indices, columns = next(frames)
-        _all_of(indices, frozenset({int}))
-        claims += zip(indices, _claims(columns), strict=True)
+        all_of(indices, frozenset({int}))
+        claims += zip(indices, claims_of(columns), strict=True)
     if next(frames, None) is not None:
         raise ValueError("trailing data")
     file = _File(path, shown, None)
@@ -670,8 +606,8 @@ def decode_unit(payload: bytes | memoryview, path: Path, shown: Path, digest: by
             list(map(problem_from_plain, left)) if left else [],
         )
     # The types in bulk: a check per file and source cost 7 ms at 100 files x 200 sources.
-    _all_of(unit.anchored, _TEXT)
+    all_of(unit.anchored, TEXT)
     lines_of = [outcome[1] for outcome in unit.anchored.values()]
-    _all_of(lines_of, frozenset({dict}))
-    _all_of(itertools.chain.from_iterable(map(dict.values, lines_of)), frozenset({int}))
+    all_of(lines_of, frozenset({dict}))
+    all_of(itertools.chain.from_iterable(map(dict.values, lines_of)), frozenset({int}))
     return unit

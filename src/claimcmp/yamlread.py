@@ -478,6 +478,59 @@ def _may_differ(text: str, raw: bytes | None = None) -> bool:
     return _flow_oddity(raw) or _block_scalar_at_end(text)
 
 
+_KEY_LINE = re.compile(rb"[ \t]*(?:#[^\n]*)?\n")
+_FIRST_ITEM = re.compile(rb"(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ")
+_OTHER_LINE = re.compile(rb"\n[^ \n#]")
+_OTHER_LINE_0 = re.compile(rb"\n[^ \n#-]")
+
+
+def sequence_cut(raw: bytes, key: bytes, share: float) -> int | None:
+    """Where a text that ``trusted_fast`` accepted may be cut in two, so that
+    yaml_rs reads ``raw[:at]`` as the whole text with only the first items of
+    ``key``'s sequence, and ``key + b":\\n" + raw[at:]`` as a mapping of ``key``
+    to the other items (if it holds anything else, the caller must not use the
+    parts); ``at`` is the start of the first item past ``share`` of the
+    sequence's bytes.
+
+    None unless ``key`` is a top-level key (at the start of a line, once in the
+    text) that holds a block sequence, and no other key lies between it and
+    the cut. A construct that ran across the cut (a quoted scalar or a flow
+    collection over several lines) would leave the first part unreadable, and
+    a block or plain scalar ends at a line indented as its item is, so the
+    caller, which uses the parts only if both read, gets the whole text's
+    data. The trusted text has no anchors, aliases, tags or document marks
+    (``_may_differ``) that one part could need from the other.
+    """
+    if b"\r" in raw:
+        return None
+    line = b"\n" + key + b":"
+    first = 0 if raw.startswith(line[1:]) else raw.find(line) + 1
+    if (first == 0 and not raw.startswith(line[1:])) or raw.find(line, first + 1) >= 0:
+        return None
+    header = _KEY_LINE.match(raw, first + len(line) - 1)
+    item = _FIRST_ITEM.match(raw, header.end()) if header else None
+    if header is None or item is None:
+        return None
+    body, indent = header.end(), item.group(1)
+    at = raw.find(b"\n" + indent + b"- ", max(item.end(), body + int((len(raw) - body) * share)))
+    # Another top-level key before the cut: a line starting with anything but
+    # a space, a comment or (for a sequence at column 0) an item. (One after
+    # it is in the second part, which must hold ``key`` alone.)
+    if at < 0 or (_OTHER_LINE if indent else _OTHER_LINE_0).search(raw, body - 1, at):
+        return None
+    # yaml_rs reads an empty block scalar at the very end of a text otherwise
+    # (``_block_scalar_at_end``): the first part's last line that holds
+    # anything must not be a block scalar's header.
+    end = at  # the line break that ends the first part's last line
+    start = raw.rfind(b"\n", 0, end) + 1
+    while start > body and not raw[start:end].strip():
+        end = start - 1
+        start = raw.rfind(b"\n", 0, end) + 1
+    if _block_scalar_at_end(raw[start : end + 1].decode("utf-8", "replace")):
+        return None
+    return at + 1
+
+
 def _flow_oddity(raw: bytes) -> bool:
     """Whether a line with a flow collection holds a construct the readers differ on."""
     checked: set[int] = set()
@@ -535,7 +588,7 @@ def read_fast(text: str) -> Any | None:
     return _yaml_rs_read(yaml_rs.loads, text)
 
 
-def read_fast_bytes(raw: bytes) -> Any | None:
+def read_fast_bytes(raw: bytes | memoryview) -> Any | None:
     """Data from yaml_rs, reading UTF-8 bytes (no byte order mark) whose text
     ``trusted_fast`` accepted. The same reader as ``read_fast`` (yaml_rs decodes
     the bytes strictly as UTF-8), without a str of the whole text: 43 MB less at
@@ -547,7 +600,7 @@ def read_fast_bytes(raw: bytes) -> Any | None:
     )
 
 
-def _yaml_rs_read(reader: Any, source: str | bytes) -> Any | None:
+def _yaml_rs_read(reader: Any, source: str | bytes | memoryview) -> Any | None:
     try:
         data = reader(
             source,
