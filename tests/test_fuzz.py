@@ -19,7 +19,14 @@ from typer.testing import CliRunner
 
 from claimcmp.cli import app
 from claimcmp.schema import is_valid_store_file
-from claimcmp.yamlread import YamlProblem, read_events, read_fast, read_fast_bytes, sequence_cut, trusted_fast
+from claimcmp.yamlread import (
+    YamlProblem,
+    read_events,
+    read_fast,
+    read_fast_bytes,
+    sequence_cuts,
+    trusted_fast,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 from fuzz_campaign import MUTATORS, SEED_PLAIN, SEED_STORE, same_data, write_seed
@@ -84,8 +91,8 @@ def test_both_yaml_readers_read_a_mutated_store_alike(steps: list[tuple]) -> Non
 
 
 # Claims whose scalars run over several lines, with blank lines and comments
-# between them: where a text is cut in two (``sequence_cut``), each of these
-# ends, or leaves the first part unreadable.
+# between them: where a text is cut into pieces (``sequence_cuts``), each of
+# these ends, or leaves a piece unreadable.
 MORE_CLAIMS = """\
   - id: over-lines
     topic: incidents
@@ -118,50 +125,65 @@ MORE_CLAIMS = """\
 
 
 @settings(max_examples=300, deadline=None)
-@given(steps=edits, share=st.floats(0, 1))
-def test_a_text_cut_in_two_reads_as_the_whole(steps: list[tuple], share: float) -> None:
-    """Where both parts of a text cut by ``sequence_cut`` read as the loader
-    wants them (a mapping with claims; a mapping of claims alone), the whole
-    text reads, as the two together."""
+@given(steps=edits, every=st.integers(1, 600))
+def test_a_text_cut_into_pieces_reads_as_the_whole(steps: list[tuple], every: int) -> None:
+    """Where every piece of a text cut by ``sequence_cuts`` reads as the loader
+    wants it (the first a mapping with claims, the others sequences), the
+    whole text reads, as the pieces together."""
     text = apply(SEED_PLAIN + MORE_CLAIMS, steps)
     raw = text.encode("utf-8", "surrogatepass")
     if not trusted_fast(text, raw):
         return
-    at = sequence_cut(raw, b"claims", share)
-    if at is None:
+    cuts = sequence_cuts(raw, b"claims", every)
+    if not cuts:
         return
-    first, rest = read_fast_bytes(raw[:at]), read_fast_bytes(b"claims:\n" + raw[at:])
-    if not isinstance(first, dict) or not isinstance(first.get("claims"), list):
-        return
-    if not isinstance(rest, dict) or list(rest) != ["claims"] or not isinstance(rest["claims"], list):
+    first = read_fast_bytes(raw[: cuts[0]])
+    pieces = [
+        read_fast_bytes(raw[start:end], top=list)
+        for start, end in zip(cuts, [*cuts[1:], len(raw)], strict=True)
+    ]
+    if not isinstance(first, dict) or not isinstance(first.get("claims"), list) or None in pieces:
         return
     whole = read_fast_bytes(raw)
-    assert isinstance(whole, dict), "the parts read, the whole does not"
-    assert same_data(whole, {**first, "claims": first["claims"] + rest["claims"]})
+    assert isinstance(whole, dict), "the pieces read, the whole does not"
+    assert same_data(whole, {**first, "claims": first["claims"] + [c for piece in pieces for c in piece]})
 
 
 @pytest.mark.parametrize(
-    ("text", "share", "first"),
+    ("text", "every", "pieces"),
     [
-        ("a: 1\nclaims:\n- x: 1\n\n- y\n", 0.1, "a: 1\nclaims:\n- x: 1\n\n"),
-        ("claims:\n- x: 1\n- y\n", 0.1, "claims:\n- x: 1\n"),
-        ("a: 1\nclaims:\n  - x: 1\n  - y\n  - z\n", 0.5, "a: 1\nclaims:\n  - x: 1\n  - y\n"),
-        # the first item is always in the first part
-        ("a: 1\nclaims: # c\n\n  # x\n  - x: 1\n  - y\n", 0.0, "a: 1\nclaims: # c\n\n  # x\n  - x: 1\n"),
-        # a key after the cut goes to the second part (which the loader then refuses)
-        ("a: 1\nclaims:\n- x: 1\n- y\nb: 2\n", 0.1, "a: 1\nclaims:\n- x: 1\n"),
-        ("a: 1\nclaims:\n- x: |\n\n- y\n", 0.1, None),  # an empty block scalar would end the first part
-        ("a: 1\nclaimsx:\n- x: 1\n- y\n", 0.1, None),  # no claims key
-        ("claims:\n- x: 1\nclaims:\n- y\n", 0.1, None),  # two
-        ("a: 1\nclaims:\n  - x: 1\nb:\n  - y\n", 0.1, None),  # another key before the cut
-        ("a: 1\nclaims: [x, y]\n", 0.1, None),  # not a block sequence
-        ("a: 1\nclaims:\n  - x: 1\n", 0.1, None),  # one item: nowhere to cut
-        ("a: 1\r\nclaims:\r\n  - x: 1\r\n  - y\r\n", 0.1, None),  # CR line breaks: not cut
+        ("a: 1\nclaims:\n- x: 1\n\n- y\n", 1, ["a: 1\nclaims:\n- x: 1\n\n", "- y\n"]),
+        ("claims:\n- x: 1\n- y\n", 1, ["claims:\n- x: 1\n", "- y\n"]),
+        # pieces of about 12 bytes, counted from the sequence's start
+        (
+            "a: 1\nclaims:\n  - x: 1\n  - y\n  - z\n  - w\n",
+            12,
+            ["a: 1\nclaims:\n  - x: 1\n  - y\n", "  - z\n  - w\n"],
+        ),
+        ("a: 1\nclaims:\n  - x: 1\n  - y\n  - z\n", 1000, None),  # smaller than a piece
+        # the first item is always in the first piece
+        (
+            "a: 1\nclaims: # c\n\n  # x\n  - x: 1\n  - y\n",
+            1,
+            ["a: 1\nclaims: # c\n\n  # x\n  - x: 1\n", "  - y\n"],
+        ),
+        # a key after the last cut goes to the last piece (which then does not read)
+        ("a: 1\nclaims:\n- x: 1\n- y\nb: 2\n", 1, ["a: 1\nclaims:\n- x: 1\n", "- y\nb: 2\n"]),
+        ("a: 1\nclaims:\n- x: |\n\n- y\n", 1, None),  # an empty block scalar would end a piece
+        ("a: 1\nclaimsx:\n- x: 1\n- y\n", 1, None),  # no claims key
+        ("claims:\n- x: 1\nclaims:\n- y\n", 1, None),  # two
+        ("a: 1\nclaims:\n  - x: 1\nb:\n  - y\n", 1, None),  # another key before the last cut
+        ("a: 1\nclaims: [x, y]\n", 1, None),  # not a block sequence
+        ("a: 1\nclaims:\n  - x: 1\n", 1, None),  # one item: nowhere to cut
+        ("a: 1\r\nclaims:\r\n  - x: 1\r\n  - y\r\n", 1, None),  # CR line breaks: not cut
     ],
 )
-def test_where_a_text_is_cut(text: str, share: float, first: str | None) -> None:
-    at = sequence_cut(text.encode(), b"claims", share)
-    assert (text[:at] if at is not None else None) == first
+def test_where_a_text_is_cut(text: str, every: int, pieces: list[str] | None) -> None:
+    cuts = sequence_cuts(text.encode(), b"claims", every)
+    got = (
+        [text[start:end] for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True)] if cuts else None
+    )
+    assert got == pieces
 
 
 def test_mutators_are_reproducible() -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import marshal
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,7 +47,7 @@ from .yamlread import (
     read_events,
     read_fast,
     read_fast_bytes,
-    sequence_cut,
+    sequence_cuts,
     trusted_fast,
 )
 
@@ -72,8 +73,8 @@ class _File:
     data: Any = None
     marks: Marks | None = None
     fast: bool = False  # data came from yaml_rs, not from the reference reader
-    # A child reading the claims past the first part of ``data`` (``_first_part``).
-    rest: Beside | None = None
+    # The pieces of the file's claims past those in ``data`` (``_first_piece``).
+    rest: _Pieces | None = None
 
     def content(self) -> str:
         """The file's text, read again if it was dropped."""
@@ -298,12 +299,13 @@ _CHILD_SHARE = 0.5
 RULES_BESIDE_CLAIMS = 5_000
 # From this size on, a YAML file's guard (``_trusted_fast``) runs in a forked child.
 GUARD_BESIDE_BYTES = 4 * 1024 * 1024
-# From this size on, a trusted YAML file's claims are read in two parts, the
-# second, ``_REST_SHARE`` of their bytes, by a forked child (``_first_part``).
-# A little under half: the child also encodes its claims, and this process
-# decodes them.
-PARTS_BYTES = 4 * 1024 * 1024
-_REST_SHARE = 0.47
+# From this size on, a trusted YAML file's claims are read a piece of about
+# ``PIECE_BYTES`` at a time (``_first_piece``), and with a second core, a
+# forked child reads the last ``_CHILD_PIECES`` of the pieces: a little under
+# half, as the child also encodes its claims and this process decodes them.
+PIECES_FROM_BYTES = 4 * 1024 * 1024
+PIECE_BYTES = 2 * 1024 * 1024
+_CHILD_PIECES = 0.47
 # In a first check of a store in many files, the share of its bytes a forked
 # child checks (``_files_beside``): a little under half, as the child also
 # writes their results to the cache, and this process reads them back.
@@ -336,7 +338,7 @@ class _Checker:
         shown = file.shown
         if raw is not None and _trusted_fast(text, raw):
             file.text = text = None  # type: ignore[assignment]  # read again to place a problem
-            data = _first_part(file, raw) or read_fast_bytes(raw)
+            data = _first_piece(file, raw) or read_fast_bytes(raw)
             if data is None:
                 text = file.content()
         else:
@@ -377,7 +379,7 @@ class _Checker:
         rest, file.rest = file.rest, None
         try:
             items = _validate_whole(data, consume=file.fast)
-            if rest is None or _add_rest(items, rest.result()):
+            if rest is None or rest.add_to(items):
                 return items
         except ValidationError:
             pass
@@ -434,25 +436,35 @@ class _Checker:
         return items
 
 
-def _first_part(file: _File, raw: bytes) -> Any | None:
-    """The data of a large trusted file with only the first part of its
-    claims, while a forked child reads and validates the others
-    (``_rest_of_claims``, awaited by ``_Checker.validate``): each process reads
-    about half of the file. None where the file cannot be cut
-    (``yamlread.sequence_cut``), no child can be used, or the first part does
-    not read as a mapping with claims: the caller then reads the whole file.
+def _first_piece(file: _File, raw: bytes) -> Any | None:
+    """The data of a large trusted file with only the first piece of its
+    claims (``yamlread.sequence_cuts``); the other pieces, in ``file.rest``, are
+    read as the file is validated (``_Pieces``), the last ones by a forked
+    child. None where the file is small or cannot be cut, or its first piece
+    does not read as a mapping with claims: the caller reads the whole file.
 
-    At 20,000 claims (22 MB) the reading and validation took 1.36 s in one
-    process; in two, 0.69 s, and 0.04 s to decode the child's claims.
-    """
-    if len(raw) < PARTS_BYTES or not can_fork():
+    Read whole, each half of the 22 MB of 20,000 claims took yaml_rs 90 MB;
+    read 2 MB at a time, each piece validated before the next is read, the
+    largest process of a cold check peaks at 165 MB instead of 247 MB, all of
+    its processes together at 174 MB (docs/performance.md, the sixth pass)."""
+    if len(raw) < PIECES_FROM_BYTES:
         return None
-    at = sequence_cut(raw, b"claims", 1 - _REST_SHARE)
-    if at is None:
+    cuts = sequence_cuts(raw, b"claims", PIECE_BYTES)
+    if not cuts:
         return None
-    rest = Beside(lambda: _rest_of_claims(raw, at))
+    view = memoryview(raw)
+    pieces = [view[start:end] for start, end in zip(cuts, [*cuts[1:], len(raw)], strict=True)]
+    mine = len(pieces) - round((len(pieces) + 1) * _CHILD_PIECES) if can_fork() else len(pieces)
+    # The child takes its pieces; this process lets go of them (a child that
+    # fails gives None here: the file is then read again whole).
+    handed = [pieces[mine:]]
+    child = Beside(lambda: _encoded_claims(handed.pop()) if handed else None) if mine < len(pieces) else None
+    handed.clear()
+    if child is not None and not child.forked:
+        child, mine = None, len(pieces)
+    rest = _Pieces(pieces[:mine], child)
     try:
-        data = read_fast_bytes(memoryview(raw)[:at]) if rest.forked else None
+        data = read_fast_bytes(view[: cuts[0]])
     except BaseException:
         rest.close()
         raise
@@ -463,42 +475,76 @@ def _first_part(file: _File, raw: bytes) -> Any | None:
     return data
 
 
-def _rest_of_claims(raw: bytes, at: int) -> list[tuple[list[Any], ...]] | None:
-    """The claims of a file from byte ``at`` on (``_first_part``), validated
-    and typed, as columns (``columns.claim_columns``) a thousand at a time;
-    None if that part does not read as a mapping of ``claims`` alone to a
-    list, or a claim does not validate. Runs in a forked child."""
+@dataclass
+class _Pieces:
+    """The pieces of a file's claims past its first (``_first_piece``): those
+    this process reads, then those a forked child read (marshal data of their
+    columns, ``_encoded_claims``)."""
+
+    mine: list[memoryview]
+    child: Beside | None
+
+    def add_to(self, items: dict[str, list[tuple[int, Any]]]) -> bool:
+        """Each piece's claims after the first piece's, indexed on; False if a
+        piece does not read as a sequence or a claim of it does not validate
+        (the file is then read again whole, by the reference reader)."""
+        claims = items["claims"]
+        while self.mine:
+            got = _claims_of_piece(self.mine.pop(0))
+            if got is None:
+                return False
+            claims.extend(enumerate(got, len(claims)))
+        if self.child is not None:
+            encoded, self.child = self.child.result(), None
+            if not isinstance(encoded, list):
+                return False
+            for chunk in encoded:
+                try:
+                    got = claims_of(marshal.loads(chunk))
+                except (ValueError, TypeError, EOFError):
+                    return False
+                claims.extend(enumerate(got, len(claims)))
+        return True
+
+    def close(self) -> None:
+        self.mine = []
+        if self.child is not None:
+            self.child.close()
+
+
+def _claims_of_piece(piece: memoryview) -> list[Claim] | None:
+    """The claims of one piece of a file (a sequence), validated and typed, a
+    thousand at a time, each thousand of raw data let go of once validated;
+    None if the piece does not read as a sequence or a claim does not validate."""
     from pydantic import ValidationError
 
     from .schema import CLAIMS
 
-    data = read_fast_bytes(b"claims:\n" + raw[at:])
-    claims = data.get("claims") if isinstance(data, dict) and len(data) == 1 else None
-    if not isinstance(claims, list):
+    raw_claims = read_fast_bytes(piece, top=list)
+    if raw_claims is None:
         return None
-    chunks = []
+    claims: list[Claim] = []
     try:
-        for start in range(0, len(claims), _CHUNK):
-            valid: list[Any] = CLAIMS.validate_python(claims[start : start + _CHUNK])
-            chunks.append(claim_columns(list(map(_claim, valid))))
-            claims[start : start + _CHUNK] = [None] * len(valid)
+        for start in range(0, len(raw_claims), _CHUNK):
+            valid: list[Any] = CLAIMS.validate_python(raw_claims[start : start + _CHUNK])
+            raw_claims[start : start + _CHUNK] = [None] * len(valid)
+            claims += map(_claim, valid)
     except ValidationError:
         return None
-    return chunks
+    return claims
 
 
-def _add_rest(items: dict[str, list[tuple[int, Any]]], chunks: Any) -> bool:
-    """Add the claims ``_rest_of_claims`` sent to the first part's; False if
-    there are none (the child found a problem: the whole file is read again)."""
-    if not isinstance(chunks, list):
-        return False
-    claims = items["claims"]
-    try:
-        rest = [claim for columns in chunks for claim in claims_of(columns)]
-    except (ValueError, TypeError):
-        return False
-    claims.extend(enumerate(rest, len(claims)))
-    return True
+def _encoded_claims(pieces: list[memoryview]) -> list[bytes] | None:
+    """(In a forked child) The claims of these pieces as marshal data of their
+    columns (``columns.claim_columns``), one part per piece; None as soon as a
+    piece does not read or validate (``_claims_of_piece``)."""
+    encoded = []
+    for piece in pieces:
+        claims = _claims_of_piece(piece)
+        if claims is None:
+            return None
+        encoded.append(marshal.dumps(claim_columns(claims)))
+    return encoded
 
 
 def _trusted_fast(text: str, raw: bytes) -> bool:
@@ -781,7 +827,9 @@ def _file_unit(check: _StoreCheck, path: Path, root: Path) -> _Unit | None:
     text = _decode(raw, shown, own.problems)
     if text is not None:
         unit.file.text, text = text, None
-        items = own.validate(own.parse(unit.file, raw.removeprefix(b"\xef\xbb\xbf")))
+        parsed = own.parse(unit.file, raw.removeprefix(b"\xef\xbb\xbf"))
+        del raw  # not held while the file is validated (22 MB at 20,000 claims)
+        items = own.validate(parsed)
         unit.items = items or {}
         if not own.problems and unit.file.fast:
             unit.file.text = None  # a valid file's text is read again only to place a problem

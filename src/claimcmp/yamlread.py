@@ -23,12 +23,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
+from typing import TYPE_CHECKING
 
-try:  # the C parser is much faster; fall back to the pure-Python one
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML (the reference reader) is imported where a text is read by it, not
+# here: a check whose files all come from the cache, or are read by yaml_rs in
+# a child, does without it (20 ms of every warm command).
 
 try:
     import yaml_rs
@@ -328,10 +330,17 @@ class _Builder:
 
 def read_events(text: str) -> ReadResult:
     """Plain data and positions from YAML text; raises ``YamlProblem``."""
+    import yaml
+
+    try:  # the C parser is much faster; fall back to the pure-Python one
+        from yaml import CSafeLoader as Loader
+    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+        from yaml import SafeLoader as Loader  # type: ignore[assignment]
+
     builder = _Builder()
     try:
         event: Any  # PyYAML's stubs type events as the base class, without their fields
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=Loader):
             kind = type(event)
             if kind is yaml.ScalarEvent:
                 builder.scalar(event)
@@ -484,51 +493,63 @@ _OTHER_LINE = re.compile(rb"\n[^ \n#]")
 _OTHER_LINE_0 = re.compile(rb"\n[^ \n#-]")
 
 
-def sequence_cut(raw: bytes, key: bytes, share: float) -> int | None:
-    """Where a text that ``trusted_fast`` accepted may be cut in two, so that
-    yaml_rs reads ``raw[:at]`` as the whole text with only the first items of
-    ``key``'s sequence, and ``key + b":\\n" + raw[at:]`` as a mapping of ``key``
-    to the other items (if it holds anything else, the caller must not use the
-    parts); ``at`` is the start of the first item past ``share`` of the
-    sequence's bytes.
+def sequence_cuts(raw: bytes, key: bytes, every: int) -> list[int]:
+    """Where a text that ``trusted_fast`` accepted may be cut into pieces of
+    about ``every`` bytes, so that yaml_rs reads the first piece, up to
+    ``cuts[0]``, as the whole text with only the first items of ``key``'s
+    sequence, and each other piece (``raw[cut:next_cut]``, the last to the
+    end) as a sequence of the next items. If a piece reads as anything else,
+    the caller must not use the pieces. Each cut is the start of an item.
 
-    None unless ``key`` is a top-level key (at the start of a line, once in the
-    text) that holds a block sequence, and no other key lies between it and
-    the cut. A construct that ran across the cut (a quoted scalar or a flow
-    collection over several lines) would leave the first part unreadable, and
-    a block or plain scalar ends at a line indented as its item is, so the
-    caller, which uses the parts only if both read, gets the whole text's
-    data. The trusted text has no anchors, aliases, tags or document marks
-    (``_may_differ``) that one part could need from the other.
+    No cut (an empty list) unless ``key`` is a top-level key (at the start of
+    a line, once in the text) that holds a block sequence, and no other key
+    lies between it and the last cut (one after it leaves the last piece
+    unreadable as a sequence). A construct that ran across a cut (a quoted
+    scalar or a flow collection over several lines) would leave a piece
+    unreadable, and a block or plain scalar ends at a line indented as its
+    item is, so the caller, which uses the pieces only if all read, gets the
+    whole text's data. The trusted text has no anchors, aliases, tags or
+    document marks (``_may_differ``) that one piece could need from another.
     """
     if b"\r" in raw:
-        return None
+        return []
     line = b"\n" + key + b":"
     first = 0 if raw.startswith(line[1:]) else raw.find(line) + 1
     if (first == 0 and not raw.startswith(line[1:])) or raw.find(line, first + 1) >= 0:
-        return None
+        return []
     header = _KEY_LINE.match(raw, first + len(line) - 1)
     item = _FIRST_ITEM.match(raw, header.end()) if header else None
     if header is None or item is None:
-        return None
+        return []
     body, indent = header.end(), item.group(1)
-    at = raw.find(b"\n" + indent + b"- ", max(item.end(), body + int((len(raw) - body) * share)))
-    # Another top-level key before the cut: a line starting with anything but
-    # a space, a comment or (for a sequence at column 0) an item. (One after
-    # it is in the second part, which must hold ``key`` alone.)
-    if at < 0 or (_OTHER_LINE if indent else _OTHER_LINE_0).search(raw, body - 1, at):
-        return None
-    # yaml_rs reads an empty block scalar at the very end of a text otherwise
-    # (``_block_scalar_at_end``): the first part's last line that holds
-    # anything must not be a block scalar's header.
-    end = at  # the line break that ends the first part's last line
+    cuts: list[int] = []
+    at = item.end()
+    while True:
+        at = raw.find(b"\n" + indent + b"- ", max(at, body + (len(cuts) + 1) * every))
+        if at < 0:
+            break
+        # yaml_rs reads an empty block scalar at the very end of a text
+        # otherwise (``_block_scalar_at_end``): a piece's last line that holds
+        # anything must not be a block scalar's header.
+        if _block_header_before(raw, at, body):
+            return []
+        cuts.append(at + 1)
+        at += 1
+    # Another top-level key before the last cut: a line starting with anything
+    # but a space, a comment or (for a sequence at column 0) an item.
+    if cuts and (_OTHER_LINE if indent else _OTHER_LINE_0).search(raw, body - 1, cuts[-1]):
+        return []
+    return cuts
+
+
+def _block_header_before(raw: bytes, end: int, start_of_search: int) -> bool:
+    """Whether the last line before the line break at ``end`` that holds
+    anything is a block scalar's header."""
     start = raw.rfind(b"\n", 0, end) + 1
-    while start > body and not raw[start:end].strip():
+    while start > start_of_search and not raw[start:end].strip():
         end = start - 1
         start = raw.rfind(b"\n", 0, end) + 1
-    if _block_scalar_at_end(raw[start : end + 1].decode("utf-8", "replace")):
-        return None
-    return at + 1
+    return _block_scalar_at_end(raw[start : end + 1].decode("utf-8", "replace"))
 
 
 def _flow_oddity(raw: bytes) -> bool:
@@ -588,19 +609,22 @@ def read_fast(text: str) -> Any | None:
     return _yaml_rs_read(yaml_rs.loads, text)
 
 
-def read_fast_bytes(raw: bytes | memoryview) -> Any | None:
+def read_fast_bytes(raw: bytes | memoryview, *, top: type = dict) -> Any | None:
     """Data from yaml_rs, reading UTF-8 bytes (no byte order mark) whose text
     ``trusted_fast`` accepted. The same reader as ``read_fast`` (yaml_rs decodes
     the bytes strictly as UTF-8), without a str of the whole text: 43 MB less at
-    20,000 claims, measured."""
+    20,000 claims, measured. ``top``: the type the data must have (a mapping,
+    or the list of a piece of a text, ``sequence_cuts``), else None."""
     if yaml_rs is None:
         return None
     return _yaml_rs_read(
-        lambda data, **options: yaml_rs.load(data, encoding="utf-8", encoder_errors="strict", **options), raw
+        lambda data, **options: yaml_rs.load(data, encoding="utf-8", encoder_errors="strict", **options),
+        raw,
+        top,
     )
 
 
-def _yaml_rs_read(reader: Any, source: str | bytes | memoryview) -> Any | None:
+def _yaml_rs_read(reader: Any, source: str | bytes | memoryview, top: type = dict) -> Any | None:
     try:
         data = reader(
             source,
@@ -611,6 +635,6 @@ def _yaml_rs_read(reader: Any, source: str | bytes | memoryview) -> Any | None:
         )
     except Exception:  # any refusal: let the reference reader find and place it
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, top):
         return None
     return data

@@ -263,21 +263,26 @@ def test_the_guard_run_beside_sends_a_file_to_the_reader_it_would_alone(
     assert ("spare" in beside.store.topics) == ("spare" in extra)
 
 
-# Edits to the small store's claims, for a file read in two parts: the
-# first claim (always in the first part) or the last (in the second) made
-# invalid, a YAML error in either, an id used in both parts, a key after the
-# claims, and claims written over several lines.
-PART_EDITS = {
+# Edits to the small store's claims, for a file read in pieces of one claim
+# each: the first piece (with the first claim) read by this process, the
+# second too, the third by a child. A claim made invalid or a YAML error in
+# each piece, an id in two pieces, a key after the claims, claims written
+# over several lines.
+PIECE_EDITS = {
     "as it is": lambda text: text,
-    "first claim invalid": lambda text: text.replace("topic: incidents", "topic: Incidents!", 1),
-    "last claim invalid": lambda text: text.replace(
-        'stance: refutes\n        quote: "The mission', 'stance: denies\n        quote: "The mission'
-    ),
-    "YAML error in the first part": lambda text: text.replace(
+    "first piece: invalid claim": lambda text: text.replace("topic: incidents", "topic: Incidents!", 1),
+    "first piece: YAML error": lambda text: text.replace(
         "text: Peacekeepers prevented", "text: [Peacekeepers prevented"
     ),
-    "YAML error in the second part": lambda text: text + "  - id: [unclosed\n",
-    "an id in both parts": lambda text: text.replace("id: five-year-term", "id: parukh"),
+    "second piece: invalid claim": lambda text: text.replace("stance: qualifies", "stance: qualified"),
+    "second piece: YAML error": lambda text: text.replace(
+        "text: The peacekeepers kept", "text: {The peacekeepers kept"
+    ),
+    "third piece: invalid claim": lambda text: text.replace(
+        'stance: refutes\n        quote: "The mission', 'stance: denies\n        quote: "The mission'
+    ),
+    "third piece: YAML error": lambda text: text + "  - id: [unclosed\n",
+    "an id in two pieces": lambda text: text.replace("id: five-year-term", "id: parukh"),
     "a key after the claims": lambda text: text + "version: 1\n",
     "an unknown key after the claims": lambda text: text + "extra: 1\n",
     "scalars over lines": lambda text: text.replace(
@@ -291,25 +296,29 @@ PART_EDITS = {
 
 
 @needs_fork
-@pytest.mark.parametrize("edit", sorted(PART_EDITS))
-def test_a_file_read_in_two_parts_is_checked_alike(
+@pytest.mark.parametrize("edit", sorted(PIECE_EDITS))
+def test_a_file_read_in_pieces_is_checked_alike(
     make_store, monkeypatch: pytest.MonkeyPatch, edit: str
 ) -> None:
-    store = make_store(PART_EDITS[edit](STORE))
-    added: list[bool] = []  # whether the child's claims were used
-    add_rest = loading._add_rest
+    store = make_store(PIECE_EDITS[edit](STORE))
+    added: list[bool] = []  # whether the pieces past the first were used
+    add_to = loading._Pieces.add_to
     monkeypatch.setattr(
-        loading, "_add_rest", lambda items, chunks: added.append(add_rest(items, chunks)) or added[-1]
+        loading._Pieces, "add_to", lambda self, items: added.append(add_to(self, items)) or added[-1]
     )
-    parts, forks = _checked(store, monkeypatch, beside=True, threshold="PARTS_BYTES")
-    whole, no_forks = _checked(store, monkeypatch, beside=False, threshold="PARTS_BYTES")
-    assert no_forks == []
-    assert forks == [True]  # the second part read by a child
-    _same(parts, whole)
-    assert (parts.problems == []) == (edit in ("as it is", "scalars over lines"))
-    # The child's claims are used where both parts read and validate (an id
-    # in both is found later, as the files are merged); not asked for where
-    # the first part does not read or validate.
-    used = {"as it is": [True], "scalars over lines": [True], "an id in both parts": [True]}
-    unasked = ("first claim invalid", "YAML error in the first part")
-    assert added == used.get(edit, [] if edit in unasked else [False])
+    monkeypatch.setattr(loading, "PIECE_BYTES", 150)  # a piece a claim
+    pieces, forks = _checked(store, monkeypatch, beside=True, threshold="PIECES_FROM_BYTES")
+    whole, no_forks = _checked(store, monkeypatch, beside=False, threshold="PIECES_FROM_BYTES")
+    monkeypatch.setattr(loading, "can_fork", lambda: False)
+    alone, none = _checked(store, monkeypatch, beside=True, threshold="PIECES_FROM_BYTES")
+    assert no_forks == [] and none == []
+    assert forks == [True]  # the third piece read by a child
+    _same(pieces, whole)
+    _same(alone, whole)
+    assert (pieces.problems == []) == (edit in ("as it is", "scalars over lines"))
+    # The pieces are used where all read and validate (an id in two is found
+    # later, as the files are merged); not asked for where the first piece
+    # does not read or validate.
+    used = {"as it is": [True], "scalars over lines": [True], "an id in two pieces": [True]}
+    unasked = edit.startswith("first piece")
+    assert added == used.get(edit, [] if unasked else [False]) * 2
