@@ -290,10 +290,10 @@ class _Text:
 _RAW_KEPT = 2 * 1024 * 1024
 # With at least this many quotes to look for, a forked child (``forked.Beside``)
 # searches the first texts' share of them, ``_CHILD_SHARE``, while this process
-# searches the rest (``_rules_and_search``). Fewer quotes are searched faster
-# than a fork pays for.
+# runs the rules and searches the rest (``_rules_and_search``). Fewer quotes are
+# searched faster than a fork pays for.
 PARALLEL_QUOTES = 20_000
-_CHILD_SHARE = 0.5
+_CHILD_SHARE = 0.64
 # From this many claims on, and with no such search, the slow rules run in a
 # forked child, while this process opens the texts and runs the other rules.
 RULES_BESIDE_CLAIMS = 5_000
@@ -1005,17 +1005,21 @@ def _rules_and_search(
     ``open_texts``) and a function that returns the rules' problems, rule by
     rule in the registry's order, and each plan's lines.
 
-    With ``PARALLEL_QUOTES`` quotes or more to look for (``texts_first``), a
-    forked child searches the first texts' share of them while this process
-    searches the rest; else, on a store of ``RULES_BESIDE_CLAIMS`` claims or
-    more, a forked child runs the slow rules (``SLOW_RULES``). After a fork, each page of
-    objects that either process touches is copied: so with a search to share,
-    this process plans it and runs every rule (which touch every claim)
-    before it forks, and then only searches. At 20,000 claims the two
-    processes then hold 245 MiB together (their PSS), against 352 MiB with the
-    rules run beside the search, for 0.03 s more (1.28-1.30 s). Without a
-    search to share, the child is forked first, and the texts are opened and
-    the other rules run meanwhile.
+    With ``PARALLEL_QUOTES`` quotes or more to look for (``texts_first``),
+    this process opens the texts and plans the search, then a forked child
+    searches the first texts' share of the quotes, ``_CHILD_SHARE``, while
+    this process runs every rule and searches the rest. Else, on a store of
+    ``RULES_BESIDE_CLAIMS`` claims or more, a forked child runs the slow rules
+    (``SLOW_RULES``) while this process opens the texts and runs the others.
+
+    After a fork, each page of objects that either process touches is copied,
+    and the rules touch every claim: at 20,000 claims, the processes of a
+    cold check together held 352 MiB with the rules run beside the search
+    (fifth pass), so the rules then ran before the fork (245 MiB, 0.03 s
+    more). Since a large file is read in pieces (``_first_piece``), the check
+    holds less before it forks: with the rules beside the search, 214 MiB
+    together, against 174 MiB with the rules before it, and the rules' 0.1 s
+    (0.3 s on a slow machine) off the check's time.
     """
     large = len(check.store.claims) >= RULES_BESIDE_CLAIMS
     slow = [rule for rule in RULES if rule in SLOW_RULES] if large and not texts_first else []
@@ -1025,7 +1029,6 @@ def _rules_and_search(
     theirs: list[_Plan] = []
     if texts_first:
         plans = open_texts()
-        mine = {rule: list(rule(check)) for rule in here}
         theirs = _child_share(plans)
 
     def in_child() -> tuple[list[list[tuple[Any, ...]]], list[list[int | None] | None]]:
@@ -1041,8 +1044,7 @@ def _rules_and_search(
                 plan.text.drop()
 
         def finish() -> tuple[list[Problem], list[list[int | None] | None]]:
-            if not texts_first:
-                mine.update({rule: list(rule(check)) for rule in here})
+            mine.update({rule: list(rule(check)) for rule in here})
             own = _search(plans[len(theirs) :])
             slow_plain, found = child.result() if child is not None else ([], [])
             # A text the child could not read is searched here, so that its problem is reported.
