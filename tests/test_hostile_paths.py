@@ -7,6 +7,7 @@ anything but a regular file, and never a file of the store itself.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,32 @@ def test_a_number_too_long_to_print_is_our_message(
     assert code == 1
     assert f"a number of {5000 + len(prefix):,} digits is too long; put it in quotes" in output
     assert "4300" not in output and "set_int_max_str_digits" not in output
+
+
+def test_real_path_leads_where_realpath_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``storepath.real_path`` resolves each folder once and gives what
+    ``os.path.realpath`` gives: through a linked folder, to a linked file, for
+    a name that does not exist, for '..' and a bare name."""
+    from claimcmp.storepath import real_path
+
+    (tmp_path / "real" / "seeds").mkdir(parents=True)
+    (tmp_path / "real" / "seeds" / "a.txt").write_text("a", encoding="utf-8")
+    (tmp_path / "elsewhere.txt").write_text("b", encoding="utf-8")
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "seeds" / "to-elsewhere.txt").symlink_to(tmp_path / "elsewhere.txt")
+    monkeypatch.chdir(tmp_path / "real" / "seeds")
+    folders: dict[str, str] = {}
+    for path in [
+        str(tmp_path / "linked" / "seeds" / "a.txt"),
+        str(tmp_path / "linked" / "seeds" / "to-elsewhere.txt"),
+        str(tmp_path / "linked" / "seeds" / "missing.txt"),
+        str(tmp_path / "linked" / "seeds" / ".."),
+        str(tmp_path / "linked" / "data" / ".." / "seeds" / "a.txt"),
+        "a.txt",
+        "to-elsewhere.txt",
+    ]:
+        assert real_path(path, folders) == os.path.realpath(path), path
+    assert folders[str(tmp_path / "linked" / "seeds")] == str(tmp_path / "real" / "seeds")
+    assert real_path(str(tmp_path / "linked" / "seeds" / "to-elsewhere.txt"), folders) == str(
+        tmp_path / "elsewhere.txt"
+    )

@@ -398,9 +398,9 @@ def test_an_edit_reads_only_the_edited_file_and_no_text(
     searched: list[str] = []
     real_parse, real_find = loading._Checker.parse, loading.SourceText.find_all
 
-    def counting_parse(self, file, raw=None):  # type: ignore[no-untyped-def]
+    def counting_parse(self, file, raw=None, guard=None):  # type: ignore[no-untyped-def]
         parsed.append(file.path.name)
-        return real_parse(self, file, raw)
+        return real_parse(self, file, raw, guard)
 
     def counting_find(self, quotes):  # type: ignore[no-untyped-def]
         searched.extend(quotes)

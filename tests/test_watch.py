@@ -66,9 +66,9 @@ def test_an_edit_is_seen_and_only_that_file_is_read_again(
     parsed: list[str] = []
     real_parse = loading._Checker.parse
 
-    def counting_parse(self, file, raw=None):  # type: ignore[no-untyped-def]
+    def counting_parse(self, file, raw=None, guard=None):  # type: ignore[no-untyped-def]
         parsed.append(file.path.name)
-        return real_parse(self, file, raw)
+        return real_parse(self, file, raw, guard)
 
     monkeypatch.setattr(loading._Checker, "parse", counting_parse)
     (data / "c-more.yaml").write_text(MORE.replace("stance: supports", "stance: suports"), encoding="utf-8")

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any
 from .columns import TEXT, all_of, claim_columns, claims_of
 from .models import CheckResult, Claim, Source, Store, Topic
 from .problems import Problem, problem_from_plain, problem_plain
-from .storepath import expand_home, store_files
+from .storepath import expand_home, real_path, store_files
 from .thresholds import DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
@@ -123,9 +123,9 @@ def _digest(data: bytes) -> bytes:
 # -- what a path is now ------------------------------------------------------------------
 
 
-def _resolve(path: str) -> str | None:
+def _resolve(path: str, folders: dict[str, str]) -> str | None:
     try:
-        return os.path.realpath(path)
+        return real_path(path, folders)
     except (OSError, ValueError):
         return None
 
@@ -170,8 +170,9 @@ def _manifest_holds(manifest: Any, path: Path) -> bool:
     recorded_at, listing, states = manifest
     if listing is not None and [str(f) for f in store_files(path)] != listing:
         return False
+    folders: dict[str, str] = {}
     for named, (real, signature, digest) in states.items():
-        if _resolve(named) != real or _signature(real) != signature:
+        if _resolve(named, folders) != real or _signature(real) != signature:
             return False
         racy = signature is not None and _racy(signature, recorded_at)
         if racy and (digest is None or _file_digest(real) != digest):
@@ -344,7 +345,7 @@ class Session:
 
 def _fingerprint(path: Path) -> Any:
     """The state of the store's own path: its signature, and a folder's YAML files."""
-    real = _resolve(str(path))
+    real = _resolve(str(path), {})
     listing = [str(f) for f in store_files(path)] if os.path.isdir(path) else None
     return real, _signature(real), listing
 
@@ -372,9 +373,10 @@ def _memo(folder: Path | None, unit_key: bytes, manifest: Any, session: Session 
             self.rebuilt = False  # some file or text was checked again
             self.used: set[tuple[str, bytes]] = set()  # the session's units this check used
             self.units_beside = folder is not None and session is None
+            self.folders: dict[str, str] = {}  # each folder's real path (``storepath.real_path``)
 
         def probe(self, path: Path) -> None:
-            real = _resolve(str(path))
+            real = _resolve(str(path), self.folders)
             self.states[str(path)] = [real, _signature(real), None]
 
         def known_digest(self, path: Path) -> bytes | None:

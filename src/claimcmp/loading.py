@@ -11,7 +11,7 @@ The wording of schema errors is ``schema_messages``'s.
 
 On a large store, parts of the check run in forked children on another core
 (``forked.Beside``): some files (``_file_units``), a large file's guard
-(``_trusted_fast``), half of the quotes' search or the slow rules
+(``_guard_beside``), half of the quotes' search or the slow rules
 (``_rules_and_search``). Each child computes what this process would, so
 the result is the same without them.
 """
@@ -22,7 +22,6 @@ import contextlib
 import gc
 import hashlib
 import marshal
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -38,7 +37,7 @@ from .models import CheckResult, Claim, Position, Source, Store, Topic
 from .problems import Problem, Severity, StoreError, problem_from_plain, problem_plain
 from .quotes import SourceText
 from .schema_messages import describe_error, error_code, top_level_message
-from .storepath import display, store_files, store_root
+from .storepath import display, real_path, store_files, store_root
 from .thresholds import DEFAULT_THRESHOLD
 from .yamlread import (
     Loc,
@@ -297,7 +296,7 @@ _CHILD_SHARE = 0.64
 # From this many claims on, and with no such search, the slow rules run in a
 # forked child, while this process opens the texts and runs the other rules.
 RULES_BESIDE_CLAIMS = 5_000
-# From this size on, a YAML file's guard (``_trusted_fast``) runs in a forked child.
+# From this size on, a YAML file's guard runs in a forked child (``_guard_beside``).
 GUARD_BESIDE_BYTES = 4 * 1024 * 1024
 # From this size on, a trusted YAML file's claims are read a piece of about
 # ``PIECE_BYTES`` at a time (``_first_piece``), and with a second core, a
@@ -327,16 +326,17 @@ class _Checker:
     # Quotes of claims that failed validation, by source id: checked all the same.
     orphan_quotes: dict[str, list[_QuoteJob]] = field(default_factory=dict)
 
-    def parse(self, file: _File, raw: bytes | None = None) -> _File | None:
+    def parse(self, file: _File, raw: bytes | None = None, guard: Beside | None = None) -> _File | None:
         """The file with its data read, or None if it is not YAML (problems reported).
 
         With ``raw`` (the text's UTF-8 bytes), yaml_rs reads the bytes and the
         text is dropped first: a large store's text is not held three times
         over (as str, as the UTF-8 copy a str read makes, and as bytes).
+        ``guard``: a child telling whether yaml_rs may read it (``_guard_beside``).
         """
         text = file.text or ""
         shown = file.shown
-        if raw is not None and _trusted_fast(text, raw):
+        if raw is not None and _trusted(text, raw, guard):
             file.text = text = None  # type: ignore[assignment]  # read again to place a problem
             data = _first_piece(file, raw) or read_fast_bytes(raw)
             if data is None:
@@ -547,16 +547,34 @@ def _encoded_claims(pieces: list[memoryview]) -> list[bytes] | None:
     return encoded
 
 
-def _trusted_fast(text: str, raw: bytes) -> bool:
-    """``yamlread.trusted_fast``: for a large file, in a forked child while this
-    process imports what validation needs next (the schema, and pydantic with
-    it). At 20,000 claims (22 MB) the guard takes 0.08 s and the import 0.07 s."""
-    if len(raw) < GUARD_BESIDE_BYTES:
+@contextmanager
+def _guard_beside(text: str | None, raw: bytes) -> Iterator[Beside | None]:
+    """For a large file, a forked child that runs ``yamlread.trusted_fast`` on
+    it while this process works out the file's digest and, if it is not in
+    the cache, imports what validation needs next (``_trusted``). At 20,000
+    claims (22 MB), the guard took 0.08 s, the digest 0.02 s and the import
+    of the schema (and pydantic) 0.07 s. None for a small file, or where no
+    child can be used: ``_trusted`` then runs the guard in this process."""
+    if text is None or len(raw) < GUARD_BESIDE_BYTES or not can_fork():
+        yield None
+        return
+    # This process lets go of the text as soon as it is read (the child has
+    # its copy); if the child fails, the answer is False, and the file's
+    # reading (``yamlread.read_fast``) runs the guard again.
+    held = [(text, raw)]
+    with Beside(lambda: trusted_fast(*held.pop()) if held else False) as guard:
+        held.clear()
+        yield guard if guard.forked else None
+
+
+def _trusted(text: str, raw: bytes, guard: Beside | None) -> bool:
+    """``yamlread.trusted_fast`` of a file: the guard child's answer, once this
+    process has imported the schema meanwhile; else worked out here."""
+    if guard is None:
         return trusted_fast(text, raw)
-    with Beside(lambda: trusted_fast(text, raw)) as guard:
-        if guard.forked:
-            from . import schema  # noqa: F401  # imported meanwhile
-        return bool(guard.result())
+    from . import schema  # noqa: F401  # imported while the child runs the guard
+
+    return bool(guard.result())
 
 
 def _remember_broken(checker: _Checker, kind: str, entry: Any, file: _File, loc: Loc) -> None:
@@ -816,23 +834,24 @@ def _file_unit(check: _StoreCheck, path: Path, root: Path) -> _Unit | None:
     raw = _read_raw(path, shown, check.problems)
     if raw is None:
         return None
-    digest = content_digest(raw)
-    memo.read(path, digest)
-    unit = memo.load_unit(path, shown, digest)
-    if unit is not None:
-        return unit
     # A checker of its own collects this file's problems apart from the store's.
     own = _Checker()
-    unit = _Unit(_File(path, shown, None), digest)
     text = _decode(raw, shown, own.problems)
-    if text is not None:
-        unit.file.text, text = text, None
-        parsed = own.parse(unit.file, raw.removeprefix(b"\xef\xbb\xbf"))
-        del raw  # not held while the file is validated (22 MB at 20,000 claims)
-        items = own.validate(parsed)
-        unit.items = items or {}
-        if not own.problems and unit.file.fast:
-            unit.file.text = None  # a valid file's text is read again only to place a problem
+    with _guard_beside(text, raw) as guard:
+        digest = content_digest(raw)
+        memo.read(path, digest)
+        unit = memo.load_unit(path, shown, digest)
+        if unit is not None:
+            return unit
+        unit = _Unit(_File(path, shown, None), digest)
+        if text is not None:
+            unit.file.text, text = text, None
+            parsed = own.parse(unit.file, raw.removeprefix(b"\xef\xbb\xbf"), guard)
+            del raw  # not held while the file is validated (22 MB at 20,000 claims)
+            items = own.validate(parsed)
+            unit.items = items or {}
+            if not own.problems and unit.file.fast:
+                unit.file.text = None  # a valid file's text is read again only to place a problem
     unit.problems = own.problems
     unit.broken, unit.broken_topic_refs = own.broken, own.broken_topic_refs
     unit.orphans = own.orphan_quotes
@@ -1104,7 +1123,8 @@ def _text_path(check: _StoreCheck, store: Store, source_id: str, path: Path) -> 
     if not regular:
         return "not-regular-file", f"source {source_id!r}: {shown} is not a regular file"
     if check.real_files is None:
-        check.real_files = frozenset(os.path.realpath(store_file) for store_file in store.files)
+        folders: dict[str, str] = {}
+        check.real_files = frozenset(real_path(str(store_file), folders) for store_file in store.files)
     refusal = refused_text_file(path, real, store, check.real_files)
     if refusal is not None:
         return "not-a-text-file", f"source {source_id!r}: {shown} {refusal}"

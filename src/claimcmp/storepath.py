@@ -91,3 +91,20 @@ def display(path: Path, cwd: Path) -> Path:
     except ValueError:  # another drive on Windows
         return path
     return path if relative.parts[:1] == ("..",) else relative
+
+
+def real_path(path: str, folders: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, each folder resolved once per ``folders``.
+
+    ``realpath`` takes an ``lstat`` per component of the path, in Python: a
+    check of a store of 100 files and 200 texts resolved each path two or
+    three times, 1,000 ``realpath``s. A path whose last part is not a link
+    leads where its folder leads, joined with that part.
+    """
+    folder, name = os.path.split(path)
+    if name in ("", os.curdir, os.pardir) or os.path.islink(path):
+        return os.path.realpath(path)
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = os.path.realpath(folder or os.curdir)
+    return os.path.join(real, name)
