@@ -374,7 +374,16 @@ class Bench:
         row = Row(group=group, label=label, cmd=cmd)
         env = {**base_env(), "CLAIMCMP_CACHE_DIR": str(warm_dir)}
         process = subprocess.Popen(
-            cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            cmd,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            # A bench started in the background of a script (``run.py &``)
+            # inherits SIGINT ignored, and so would the watcher: it could then
+            # never be stopped as a curator stops it (Ctrl-C, below).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         assert process.stdout is not None
 
@@ -402,7 +411,13 @@ class Bench:
             )
             return row
         process.send_signal(signal.SIGINT)
-        process.communicate(timeout=60)
+        try:
+            process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            self._fail(row, Sample(wall=0.0, rss_kb=0, rc=-1, stderr="the watcher did not stop on SIGINT"))
+            return row
         self._keep(row)
         return row
 
