@@ -555,13 +555,16 @@ def _guard_beside(text: str | None, raw: bytes) -> Iterator[Beside | None]:
     claims (22 MB), the guard took 0.08 s, the digest 0.02 s and the import
     of the schema (and pydantic) 0.07 s. None for a small file, or where no
     child can be used: ``_trusted`` then runs the guard in this process."""
-    if text is None or len(raw) < GUARD_BESIDE_BYTES or not can_fork():
+    # Not held here while the caller's block runs (the file is validated in
+    # it): the text and the bytes of 20,000 claims are 66 MB.
+    held = [(text, raw)] if text is not None and len(raw) >= GUARD_BESIDE_BYTES and can_fork() else []
+    del text, raw
+    if not held:
         yield None
         return
     # This process lets go of the text as soon as it is read (the child has
     # its copy); if the child fails, the answer is False, and the file's
     # reading (``yamlread.read_fast``) runs the guard again.
-    held = [(text, raw)]
     with Beside(lambda: trusted_fast(*held.pop()) if held else False) as guard:
         held.clear()
         yield guard if guard.forked else None
