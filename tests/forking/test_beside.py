@@ -263,6 +263,23 @@ def test_the_guard_run_beside_sends_a_file_to_the_reader_it_would_alone(
     assert ("spare" in beside.store.topics) == ("spare" in extra)
 
 
+@needs_fork
+def test_the_guard_beside_holds_no_copy_of_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The caller validates the file inside the guard's block and drops its
+    # own references first: a reference kept by the block (its generator's
+    # frame) held 66 MB more through the validation of 20,000 claims.
+    import sys
+
+    monkeypatch.setattr(loading, "GUARD_BESIDE_BYTES", 0)
+    text = "claims: []\n" * 3
+    raw = text.encode()
+    counts = sys.getrefcount(text), sys.getrefcount(raw)
+    with loading._guard_beside(text, raw) as guard:
+        assert guard is not None
+        assert (sys.getrefcount(text), sys.getrefcount(raw)) == counts
+        assert guard.result() is True
+
+
 # Edits to the small store's claims, for a file read in pieces of one claim
 # each: the first piece (with the first claim) read by this process, the
 # second too, the third by a child. A claim made invalid or a YAML error in
