@@ -298,6 +298,7 @@ _CHILD_SHARE = 0.64
 RULES_BESIDE_CLAIMS = 5_000
 # From this size on, a YAML file's guard runs in a forked child (``_guard_beside``).
 GUARD_BESIDE_BYTES = 4 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark, dropped before a file is parsed
 # From this size on, a trusted YAML file's claims are read a piece of about
 # ``PIECE_BYTES`` at a time (``_first_piece``), and with a second core, a
 # forked child reads the last ``_CHILD_PIECES`` of the pieces: a little under
@@ -548,26 +549,38 @@ def _encoded_claims(pieces: list[memoryview]) -> list[bytes] | None:
 
 
 @contextmanager
-def _guard_beside(text: str | None, raw: bytes) -> Iterator[Beside | None]:
-    """For a large file, a forked child that runs ``yamlread.trusted_fast`` on
-    it while this process works out the file's digest and, if it is not in
-    the cache, imports what validation needs next (``_trusted``). At 20,000
-    claims (22 MB), the guard took 0.08 s, the digest 0.02 s and the import
-    of the schema (and pydantic) 0.07 s. None for a small file, or where no
-    child can be used: ``_trusted`` then runs the guard in this process."""
+def _guard_beside(raw: bytes) -> Iterator[Beside | None]:
+    """For a large file, a forked child that decodes it and runs
+    ``yamlread.trusted_fast`` on it while this process works out the file's
+    digest and, if it is not in the cache, decodes it and imports what
+    validation needs next (``_trusted``). At 20,000 claims (22 MB), the guard
+    took 0.08 s, the digest 0.02 s and the import of the schema (and pydantic)
+    0.07 s. None for a small file, or where no child can be used: ``_trusted``
+    then runs the guard in this process."""
     # Not held here while the caller's block runs (the file is validated in
-    # it): the text and the bytes of 20,000 claims are 66 MB.
-    held = [(text, raw)] if text is not None and len(raw) >= GUARD_BESIDE_BYTES and can_fork() else []
-    del text, raw
+    # it): the bytes of 20,000 claims are 22 MB.
+    held = [raw] if len(raw) >= GUARD_BESIDE_BYTES and can_fork() else []
+    del raw
     if not held:
         yield None
         return
-    # This process lets go of the text as soon as it is read (the child has
-    # its copy); if the child fails, the answer is False, and the file's
-    # reading (``yamlread.read_fast``) runs the guard again.
-    with Beside(lambda: trusted_fast(*held.pop()) if held else False) as guard:
+    # If the child fails, the answer is False, and the file's reading
+    # (``yamlread.read_fast``) runs the guard again.
+    with Beside(lambda: _guard_of(held.pop()) if held else False) as guard:
         held.clear()
         yield guard if guard.forked else None
+
+
+def _guard_of(raw: bytes) -> bool:
+    """(In a forked child) ``yamlread.trusted_fast`` of a file's bytes, as
+    ``_file_unit`` hands them to ``_Checker.parse``: without a BOM, decoded.
+    A text that is not UTF-8 is never parsed: False."""
+    raw = raw.removeprefix(_BOM)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return trusted_fast(text, raw)
 
 
 def _trusted(text: str, raw: bytes, guard: Beside | None) -> bool:
@@ -837,19 +850,19 @@ def _file_unit(check: _StoreCheck, path: Path, root: Path) -> _Unit | None:
     raw = _read_raw(path, shown, check.problems)
     if raw is None:
         return None
-    # A checker of its own collects this file's problems apart from the store's.
-    own = _Checker()
-    text = _decode(raw, shown, own.problems)
-    with _guard_beside(text, raw) as guard:
+    with _guard_beside(raw) as guard:
         digest = content_digest(raw)
         memo.read(path, digest)
         unit = memo.load_unit(path, shown, digest)
         if unit is not None:
             return unit
+        # A checker of its own collects this file's problems apart from the store's.
+        own = _Checker()
         unit = _Unit(_File(path, shown, None), digest)
+        text = _decode(raw, shown, own.problems)
         if text is not None:
             unit.file.text, text = text, None
-            parsed = own.parse(unit.file, raw.removeprefix(b"\xef\xbb\xbf"), guard)
+            parsed = own.parse(unit.file, raw.removeprefix(_BOM), guard)
             del raw  # not held while the file is validated (22 MB at 20,000 claims)
             items = own.validate(parsed)
             unit.items = items or {}
