@@ -61,3 +61,20 @@ def test_a_claim_without_positions_or_miscounted_is_refused() -> None:
     columns[6] = [2]
     with pytest.raises(ValueError):
         claims_of(columns)
+
+
+def test_a_files_claim_texts_are_read_alone_and_checked() -> None:
+    # The near-duplicates after an edit read only the first part of each
+    # file's entry: the claims' indices, ids and texts.
+    from claimcmp.cache import _framed, unit_claim_texts
+
+    payload = _framed(([0, 2], ["c1", "c2"], ["One.", "Two."])) + b"the rest, never decoded"
+    assert unit_claim_texts(payload) == ([0, 2], ["c1", "c2"], ["One.", "Two."])
+    for wrong in [
+        ([0], ["c1", "c2"], ["One.", "Two."]),  # lists of different lengths
+        ([0, 1], ["c1", 2], ["One.", "Two."]),  # an id not text
+        (["0"], ["c1"], ["One."]),  # an index not a number
+        ((0,), ("c1",), ("One.",)),  # not lists
+    ]:
+        with pytest.raises(ValueError):
+            unit_claim_texts(_framed(wrong))

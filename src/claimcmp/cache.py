@@ -56,12 +56,12 @@ from .storepath import expand_home, real_path, store_files
 from .thresholds import DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
-    from .loading import Memo, _Unit
+    from .loading import ClaimTexts, Memo, _Unit
 
 CACHE_ENV = "CLAIMCMP_CACHE_DIR"
 KEEP_ENTRIES = 16  # whole-store entries
 KEEP_UNITS = 4096  # per-file entries
-_MAGIC = b"claimcmp-cache-5\n"
+_MAGIC = b"claimcmp-cache-6\n"
 # A file whose ctime or mtime is this close to the moment it was recorded (or
 # later) is "racy": hashed on each use. Covers coarse file-system clocks (FAT:
 # 2 s) and the lag of the kernel's coarse clock.
@@ -422,6 +422,13 @@ def _memo(folder: Path | None, unit_key: bytes, manifest: Any, session: Session 
                     return unit
             return None
 
+        def claim_texts(self, path: Path, digest: bytes) -> ClaimTexts | None:
+            entry = self._entry(path, digest)
+            with contextlib.suppress(Exception):
+                found = _read_entry(entry) if entry is not None else None
+                return unit_claim_texts(found) if found is not None else None
+            return None
+
         def previous_unit(self, unit: _Unit) -> _Unit | None:
             path = unit.file.path
             if path not in self.previous:
@@ -486,16 +493,32 @@ def _framed(value: Any) -> bytes:
     return len(data).to_bytes(8, "big") + data
 
 
-def _frames(payload: bytes | memoryview) -> Iterator[Any]:
-    """The objects of a payload of ``_framed`` parts; raises ValueError if cut short."""
+def _frames(payload: bytes | memoryview, skip: int = 0) -> Iterator[Any]:
+    """The objects of a payload of ``_framed`` parts, after the first ``skip``
+    (not decoded); raises ValueError if cut short."""
     view = memoryview(payload)
     at = 0
     while at < len(view):
         size = int.from_bytes(view[at : at + 8], "big")
         if at + 8 + size > len(view):
             raise ValueError("a part cut short")
-        yield marshal.loads(view[at + 8 : at + 8 + size])
+        if skip:
+            skip -= 1
+        else:
+            yield marshal.loads(view[at + 8 : at + 8 + size])
         at += 8 + size
+
+
+def unit_claim_texts(payload: bytes | memoryview) -> ClaimTexts:
+    """The indices, ids and texts of a file's claims, from ``encode_unit``'s
+    data, without decoding the rest (a tenth of it); raises on a wrong shape."""
+    indices, ids, texts = next(_frames(payload))
+    all_of(indices, frozenset({int}))
+    all_of(ids, TEXT)
+    all_of(texts, TEXT)
+    if not type(indices) is type(ids) is type(texts) is list or not len(indices) == len(ids) == len(texts):
+        raise ValueError("not the claims' indices, ids and texts")
+    return indices, ids, texts
 
 
 def encode(result: CheckResult) -> Iterator[bytes]:
@@ -541,8 +564,10 @@ def decode(payload: bytes | memoryview) -> CheckResult:
 
 
 def encode_unit(unit: _Unit) -> Iterator[bytes]:
-    """One file's results as marshal data: a header, then its claims a thousand
-    at a time (their plain tuples never all exist at once next to the store)."""
+    """One file's results as marshal data: its claims' indices, ids and texts
+    (all the near-duplicates need: ``unit_claim_texts``), a header, then its claims a
+    thousand at a time (their plain tuples never all exist at once next to the
+    store)."""
     items = unit.items
     anchored = {
         source: (
@@ -554,6 +579,7 @@ def encode_unit(unit: _Unit) -> Iterator[bytes]:
         for source, (key, lines, problems, left) in unit.anchored.items()
     }
     claims = items.get("claims", [])
+    yield _framed(([i for i, _ in claims], [c.id for _, c in claims], [c.text for _, c in claims]))
     header = (
         [problem_plain(p) for p in unit.problems],
         [(i, tuple(s)) for i, s in items.get("sources", ())],
@@ -577,7 +603,7 @@ def decode_unit(payload: bytes | memoryview, path: Path, shown: Path, digest: by
     """A file's results from ``encode_unit``'s data; raises on a wrong shape."""
     from .loading import _File, _QuoteJob, _Unit
 
-    frames = _frames(payload)
+    frames = _frames(payload, skip=1)  # the ids and texts are in the claims' columns too
     problems, sources, topics, chunks, broken, topic_refs, orphans, anchored = next(frames)
     claims: list[tuple[int, Claim]] = []
     for _ in range(chunks):

@@ -19,6 +19,7 @@ the result is the same without them.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import marshal
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from .checks import RULES, SLOW_RULES, CheckInput
 from .checks.quotes import hidden_part, missing_quote, no_source_file, refused_text_file
+from .checks.similarity import near_duplicate_problems, near_duplicates
 from .columns import claim_columns, claims_of
 from .forked import Beside, can_fork
 from .models import CheckResult, Claim, Position, Source, Store, Topic
@@ -162,6 +164,15 @@ class Memo:
         """The kept results for the version of this file the last check saw, if
         it differs from ``unit``'s (its quotes found then need no search now)."""
         return None
+
+    def claim_texts(self, path: Path, digest: bytes) -> ClaimTexts | None:
+        """The indices, ids and texts of the claims of the kept results for this
+        content, read without the rest of them, if kept."""
+        return None
+
+
+# A file's valid claims: their indices in its list of claims, their ids, their texts.
+ClaimTexts = tuple[list[int], list[str], list[str]]
 
 
 def content_digest(data: bytes) -> bytes:
@@ -672,25 +683,30 @@ class _StoreCheck:
     # 200 sources in 100 files.
     real_files: frozenset[str] | None = None
     raw_kept: int = 0  # characters of source text held as read (``_RAW_KEPT``)
+    # The child of ``_file_units`` that finds the near-duplicates after an edit.
+    near_child: Beside | None = None
 
     def run(self, *, anchor_quotes: bool) -> CheckResult:
+        try:
+            return self._run(anchor_quotes=anchor_quotes)
+        finally:
+            if self.near_child is not None:
+                self.near_child.close()
+
+    def _run(self, *, anchor_quotes: bool) -> CheckResult:
         files = store_files(self.path)
         root = store_root(self.path)
         store = Store(root=root, files=files)
         if not files:
-            self.problems.append(
-                Problem(
-                    self.shown(self.path),
-                    None,
-                    None,
-                    "the folder holds no .yaml or .yml file",
-                    code="no-store-files",
-                )
-            )
+            message = "the folder holds no .yaml or .yml file"
+            self.problems.append(Problem(self.shown(self.path), None, None, message, code="no-store-files"))
         for unit in _file_units(self, files, root):
             self.units.append(unit)
             self.merge(unit, store)
-        check = CheckInput(store, self.origins, self.broken, self.broken_topic_refs, self.near_duplicate)
+        known = _near_duplicates_from(self) if self.near_child is not None else None
+        check = CheckInput(
+            store, self.origins, self.broken, self.broken_topic_refs, self.near_duplicate, known
+        )
         anchoring = _Anchoring(self, store)
         opened: list[Problem] = []
 
@@ -703,13 +719,20 @@ class _StoreCheck:
             return plans
 
         texts_first = anchor_quotes and _quotes_to_find(self.units) >= PARALLEL_QUOTES
-        with _rules_and_search(check, open_texts, texts_first=texts_first) as (plans, finish):
-            rule_problems, results = finish()
-            self.problems.extend(rule_problems)
-            self.problems.extend(opened)
+        applied: list[Problem] = []  # the quotes' problems follow the texts'
+
+        def apply(plans: list[_Plan], results: list[list[int | None] | None]) -> None:
+            before = len(self.problems)
             for plan, searched in zip(plans, results, strict=True):
                 anchoring.apply(plan, searched)
                 plan.todo, plan.wanted = [], []  # freed as it is applied
+            applied.extend(self.problems[before:])
+            del self.problems[before:]
+
+        with _rules_and_search(check, open_texts, texts_first=texts_first) as (plans, finish):
+            self.problems.extend(finish(functools.partial(apply, plans)))
+            self.problems.extend(opened)
+            self.problems.extend(applied)
         for unit in self.units:
             unit._quotes = None  # only needed while anchoring
         self.problems.sort(key=_problem_order)
@@ -756,6 +779,23 @@ class _StoreCheck:
                     )
 
 
+def _near_duplicates_from(check: _StoreCheck) -> Callable[[], list[Problem] | None]:
+    """The near-duplicate rule's problems from ``check.near_child``, asked for
+    when the rule runs: None unless it ran on this store's very claims (the
+    same files' contents, in the same order)."""
+
+    def problems() -> list[Problem] | None:
+        child, check.near_child = check.near_child, None
+        found = child.then_result() if child is not None else None
+        with contextlib.suppress(Exception):  # anything wrong with what came back: found here
+            digests, plain = found  # type: ignore[misc]
+            if digests == [unit.digest for unit in check.units]:
+                return [problem_from_plain(problem) for problem in plain]
+        return None
+
+    return problems
+
+
 def _file_units(check: _StoreCheck, files: list[Path], root: Path) -> list[_Unit]:
     """Each file's results, in order (``_file_unit``).
 
@@ -766,29 +806,44 @@ def _file_units(check: _StoreCheck, files: list[Path], root: Path) -> list[_Unit
     (0.05 s, most of it importing pydantic) overlaps the 0.09 s of decoding
     the others; in a first check of those hundred files, each process checks
     about half of them.
+
+    After an edit (the cache knows every other file), the child goes on to
+    find the near-duplicate claims (``_near_duplicates_of``), which ``run``
+    takes from it (``check.near_child``).
     """
-    beside = _files_beside(check, files)
+    beside, after_edit = _files_beside(check, files)
     units: dict[Path, _Unit | None] = {}
     if beside:
-        with Beside(lambda: _save_units_of(check, beside, root)) as child:
+        validated: dict[Path, _Unit | None] = {}  # filled in the child
+        then = (lambda: _near_duplicates_of(check, files, validated)) if after_edit else None
+        child = Beside(lambda: _save_units_of(check, beside, root, validated), then)
+        try:
             for path in files:
                 if path not in beside:
                     units[path] = _file_unit(check, path, root)
             if child.forked:
                 child.result()
+        except BaseException:
+            child.close()
+            raise
+        if child.forked and then is not None:
+            check.near_child = child
+        else:
+            child.close()
     for path in files:
         if path not in units:
             units[path] = _file_unit(check, path, root)
     return [unit for unit in (units[path] for path in files) if unit is not None]
 
 
-def _files_beside(check: _StoreCheck, files: list[Path]) -> set[Path]:
+def _files_beside(check: _StoreCheck, files: list[Path]) -> tuple[set[Path], bool]:
     """The files to check in a child (``_file_units``): those whose content the
     cache does not know, if it knows some others'; if it knows none, the last
     files, up to ``_FILES_BESIDE_SHARE`` of the bytes (the child also writes
-    their results, and this process reads them)."""
+    their results, and this process reads them). And whether the cache knows
+    every other file (a check after an edit)."""
     if len(files) < 2 or not check.memo.units_beside or not can_fork():
-        return set()
+        return set(), False
     changed = set()
     for path in files:
         check.memo.probe(path)
@@ -798,16 +853,16 @@ def _files_beside(check: _StoreCheck, files: list[Path]) -> set[Path]:
     first = len(changed) == len(files)  # the cache knows none of them
     meanwhile = sum(size for path, size in sizes.items() if first or path not in changed)
     if meanwhile < FILES_BESIDE_BYTES:
-        return set()  # too little for this process to do meanwhile: the child only costs a fork
+        return set(), False  # too little for this process to do meanwhile: the child only costs a fork
     if not first:
-        return changed
+        return changed, True
     share, beside = sum(sizes.values()) * _FILES_BESIDE_SHARE, set()
     for path in reversed(files):
         share -= sizes[path]
         if share < 0:
             break
         beside.add(path)
-    return beside
+    return beside, False
 
 
 def _size(path: Path) -> int:
@@ -817,13 +872,64 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _save_units_of(check: _StoreCheck, files: set[Path], root: Path) -> int:
-    """Check these files and keep their results (in a child: see ``_file_units``)."""
+def _save_units_of(
+    check: _StoreCheck, files: set[Path], root: Path, validated: dict[Path, _Unit | None]
+) -> int:
+    """Check these files and keep their results, in the cache and in
+    ``validated`` (in a child: see ``_file_units``)."""
     for path in files:
-        unit = _file_unit(check, path, root)
+        unit = validated[path] = _file_unit(check, path, root)
         if unit is not None and unit.dirty:
             check.memo.save_unit(unit)
     return len(files)
+
+
+def _near_duplicates_of(
+    check: _StoreCheck, files: list[Path], validated: dict[Path, _Unit | None]
+) -> tuple[list[bytes], list[tuple[Any, ...]]] | None:
+    """The near-duplicate rule's problems (as plain data), and the content
+    digests of the files whose claims it ran on, in order; or None.
+
+    Run in the child of ``_file_units`` after an edit, once it has saved the
+    edited files' results (``validated``): it reads the other files' claims'
+    ids and texts from the cache, a tenth of their results
+    (``Memo.claim_texts``), merges them as ``_StoreCheck.merge`` does (the
+    first claim of an id wins) and runs the rule, while this process decodes
+    the files' results. That spares this process the rule and a later fork,
+    whose copied pages cost as much as the rule (measured after an edit at
+    20,000 claims). The digests let ``run`` use the problems only for the very
+    claims it merged (a file's claims are those of its content).
+    """
+    digests: list[bytes] = []
+    digest: bytes | None
+    origins: dict[tuple[str, str], tuple[_File, Loc]] = {}
+    ids: list[str] = []
+    texts: list[str] = []
+    for path in files:
+        if path in validated:
+            unit = validated[path]
+            if unit is None:
+                continue
+            file, digest = unit.file, unit.digest
+            claims = unit.items.get("claims", ())
+            got: ClaimTexts | None = (
+                [index for index, _ in claims],
+                [claim.id for _, claim in claims],
+                [claim.text for _, claim in claims],
+            )
+        else:
+            file, digest = _File(path, check.shown(path), None), check.memo.known_digest(path)
+            got = check.memo.claim_texts(path, digest) if digest is not None else None
+        if got is None or digest is None:
+            return None
+        digests.append(digest)
+        for index, claim_id, text in zip(*got, strict=True):
+            if ("claim", claim_id) not in origins:
+                origins[("claim", claim_id)] = (file, ("claims", index))
+                ids.append(claim_id)
+                texts.append(text)
+    problems = near_duplicate_problems(ids, texts, origins, check.near_duplicate)
+    return digests, [problem_plain(problem) for problem in problems]
 
 
 def _file_unit(check: _StoreCheck, path: Path, root: Path) -> _Unit | None:
@@ -1032,13 +1138,17 @@ def _quotes_to_find(units: list[_Unit]) -> int:
     )
 
 
+_Apply = Callable[[list[list[int | None] | None]], None]  # each plan's lines found, applied
+
+
 @contextmanager
 def _rules_and_search(
     check: CheckInput, open_texts: Callable[[], list[_Plan]], *, texts_first: bool
-) -> Iterator[tuple[list[_Plan], Callable[[], tuple[list[Problem], list[list[int | None] | None]]]]]:
+) -> Iterator[tuple[list[_Plan], Callable[[_Apply], list[Problem]]]]:
     """The rules and the search of the quotes, started: gives the plans (from
-    ``open_texts``) and a function that returns the rules' problems, rule by
-    rule in the registry's order, and each plan's lines.
+    ``open_texts``) and a function that hands each plan's lines to its
+    argument, then returns the rules' problems, rule by rule in the registry's
+    order.
 
     With ``PARALLEL_QUOTES`` quotes or more to look for (``texts_first``),
     this process opens the texts and plans the search, then a forked child
@@ -1057,7 +1167,10 @@ def _rules_and_search(
     (0.3 s on a slow machine) off the check's time.
     """
     large = len(check.store.claims) >= RULES_BESIDE_CLAIMS
-    slow = [rule for rule in RULES if rule in SLOW_RULES] if large and not texts_first else []
+    # After an edit, the child of ``_file_units`` finds the near-duplicates.
+    found_beside = {near_duplicates} if check.known_near_duplicates is not None else set()
+    slow = [rule for rule in RULES if rule in SLOW_RULES and rule not in found_beside]
+    slow = slow if large and not texts_first else []
     here = [rule for rule in RULES if rule not in slow]
     mine: dict[Any, list[Problem]] = {}
     plans: list[_Plan] = []
@@ -1078,8 +1191,9 @@ def _rules_and_search(
             for plan in plans:
                 plan.text.drop()
 
-        def finish() -> tuple[list[Problem], list[list[int | None] | None]]:
-            mine.update({rule: list(rule(check)) for rule in here})
+        def finish(apply: _Apply) -> list[Problem]:
+            waiting = [rule for rule in here if rule in found_beside]
+            mine.update({rule: list(rule(check)) for rule in here if rule not in waiting})
             own = _search(plans[len(theirs) :])
             slow_plain, found = child.result() if child is not None else ([], [])
             # A text the child could not read is searched here, so that its problem is reported.
@@ -1087,14 +1201,17 @@ def _rules_and_search(
                 got if got is not None else _search([plan])[0]
                 for plan, got in zip(theirs, found, strict=True)
             ]
+            # The lines found are applied before the rules that wait for a
+            # child (``found_beside``) run: work done while it finishes.
+            apply([*found, *own])
+            mine.update({rule: list(rule(check)) for rule in waiting})
             besides = {
                 rule: list(map(problem_from_plain, plain))
                 for rule, plain in zip(slow, slow_plain, strict=True)
             }
-            problems = [
+            return [
                 problem for rule in RULES for problem in (besides[rule] if rule in besides else mine[rule])
             ]
-            return problems, [*found, *own]
 
         yield plans, finish
 

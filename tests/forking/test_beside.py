@@ -64,20 +64,60 @@ def test_a_child_no_longer_wanted_is_stopped_and_reaped() -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
+@needs_fork
+def test_a_second_value_follows_the_first_which_comes_at_once(tmp_path: Path) -> None:
+    go = tmp_path / "go"
+
+    def then() -> str:
+        while not go.exists():  # the first value must reach the parent before this ends
+            threading.Event().wait(0.01)
+        return "second"
+
+    with forked.Beside(lambda: "first", then) as child:
+        assert child.result() == "first"
+        go.touch()
+        assert child.then_result() == "second"
+
+
+@needs_fork
+def test_a_second_value_that_fails_is_none_and_the_first_stands() -> None:
+    def then() -> str:
+        raise RuntimeError("the child fails")
+
+    with forked.Beside(lambda: "first", then) as child:
+        assert child.result() == "first"
+        assert child.then_result() is None
+
+
+@needs_fork
+def test_a_first_value_that_fails_is_computed_here_and_there_is_no_second() -> None:
+    parent = os.getpid()
+
+    def compute() -> str:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return "computed here"
+
+    with forked.Beside(compute, lambda: "second") as child:
+        assert child.result() == "computed here"
+        assert child.then_result() is None
+
+
 def test_without_fork_the_value_is_computed_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked, "can_fork", lambda: False)
     calls: list[int] = []
     child = forked.Beside(lambda: calls.append(1) or len(calls))
     assert not child.forked and calls == []
     assert child.result() == 1
+    assert forked.Beside(lambda: 1, lambda: 2).then_result() is None  # the caller does without
 
 
 def _recorded(forks: list[bool]) -> type[forked.Beside]:
     """``forked.Beside``, noting in ``forks`` whether each one forked."""
 
     class Recorded(forked.Beside):
-        def __init__(self, compute: Callable[[], Any]) -> None:
-            super().__init__(compute)
+        def __init__(self, compute: Callable[[], Any], then: Callable[[], Any] | None = None) -> None:
+            super().__init__(compute, then)
             forks.append(self.forked)
 
     return Recorded
@@ -244,6 +284,79 @@ def test_a_file_checked_beside_after_an_edit_gives_the_check_without_cache(
             cached = cache.cached_check(data, cwd=tmp_path, env=env)
             assert forks[:1] == [True], (edits, edit)
             _same(cached, check_store(data, cwd=tmp_path))
+
+
+def _three_files(tmp_path: Path) -> Path:
+    """The small store in three files, with its texts; gives the data folder."""
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    data.mkdir()
+    for name, text in {"alpha.txt": ALPHA, "beta.txt": BETA, "gamma.txt": GAMMA}.items():
+        (seeds / name).write_text(text, encoding="utf-8")
+    for name, text in {"a-sources.yaml": SOURCES, "b-claims.yaml": CLAIMS, "c-more.yaml": MORE}.items():
+        (data / name).write_text(text, encoding="utf-8")
+    return data
+
+
+@needs_fork
+def test_after_an_edit_the_child_finds_the_near_duplicates(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from claimcmp import cache
+
+    monkeypatch.chdir(tmp_path)
+    data = _three_files(tmp_path)
+    env = {"CLAIMCMP_CACHE_DIR": str(tmp_path / "cache")}
+    ran_in = tmp_path / "ran-in"  # the pid of each process that ran the rule
+    rule = loading.near_duplicate_problems
+
+    def noted(*args: Any) -> Any:
+        with ran_in.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return rule(*args)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "RACY_NS", 0)
+        patch.setattr(loading, "FILES_BESIDE_BYTES", 0)
+        patch.setattr(loading, "near_duplicate_problems", noted)
+        patch.setattr("claimcmp.checks.similarity.near_duplicate_problems", noted)
+        cache.cached_check(data, cwd=tmp_path, env=env)
+        ran_in.unlink()
+        more = data / "c-more.yaml"
+        more.write_text(more.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+        cached = cache.cached_check(data, cwd=tmp_path, env=env)
+    assert ran_in.read_text().split() != [str(os.getpid())]  # once, in the child
+    assert len(ran_in.read_text().split()) == 1
+    codes = [problem.code for problem in cached.problems]
+    assert "near-duplicate" in codes
+    _same(cached, check_store(data, cwd=tmp_path))
+
+
+@needs_fork
+def test_near_duplicates_found_in_other_claims_are_not_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # What the child sends is used only for the very files this process
+    # merged: with other digests (a file changed again meanwhile), the rule
+    # runs here.
+    from claimcmp import cache
+    from claimcmp.problems import Problem, problem_plain
+
+    monkeypatch.chdir(tmp_path)
+    data = _three_files(tmp_path)
+    env = {"CLAIMCMP_CACHE_DIR": str(tmp_path / "cache")}
+    bogus = Problem(Path("x.yaml"), 1, 1, "not a problem of this store", "warning", "near-duplicate")
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "RACY_NS", 0)
+        patch.setattr(loading, "FILES_BESIDE_BYTES", 0)
+        patch.setattr(loading, "_near_duplicates_of", lambda *_: ([b"other"] * 3, [problem_plain(bogus)]))
+        cache.cached_check(data, cwd=tmp_path, env=env)
+        more = data / "c-more.yaml"
+        more.write_text(more.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+        cached = cache.cached_check(data, cwd=tmp_path, env=env)
+    assert bogus not in cached.problems
+    assert "near-duplicate" in [problem.code for problem in cached.problems]
+    _same(cached, check_store(data, cwd=tmp_path))
 
 
 @needs_fork

@@ -39,9 +39,11 @@ RARE_WORDS = 3  # a claim's rarest words, whose pairs are its bucket keys
 
 
 Origins = Mapping[tuple[str, str], tuple[Any, Any]]
+# Near-duplicate claims: (index of the first, index of the later, score), in store order.
+NearPairs = list[tuple[int, int, float]]
 
 
-def near_duplicate_pairs(texts: list[str], threshold: float) -> list[tuple[int, int, float]]:
+def near_duplicate_pairs(texts: list[str], threshold: float) -> NearPairs:
     """Pairs (i, j, score) with i < j of texts whose token_sort_ratio is at least
     ``threshold``, found by blocking on rare words (see the module's docstring)."""
     from rapidfuzz import utils
@@ -104,7 +106,12 @@ def _keys(rare: list[int], n: int) -> tuple[int, ...]:
 def near_duplicates(check: CheckInput) -> list[Problem]:
     """The rule: near-duplicate claims, at the registry's threshold. Each warning
     is placed on its claim's node (``check.origins``)."""
-    return _near_duplicates(check.store, check.origins, check.near_duplicate)
+    known = check.known_near_duplicates() if check.known_near_duplicates is not None else None
+    if known is not None:
+        return known
+    claims = check.store.claims
+    texts = [claim.text for claim in claims.values()]
+    return near_duplicate_problems(list(claims), texts, check.origins, check.near_duplicate)
 
 
 def reused_quotes(check: CheckInput) -> list[Problem]:
@@ -208,21 +215,23 @@ def _placer(origins: Origins, claim_ids: set[str]) -> tuple[Place, Callable[[str
     return place, where
 
 
-def _near_duplicates(store: Store, origins: Origins, threshold: float) -> list[Problem]:
-    claims = list(store.claims.values())
-    pairs = near_duplicate_pairs([claim.text for claim in claims], threshold)
+def near_duplicate_problems(
+    ids: list[str], texts: list[str], origins: Origins, threshold: float
+) -> list[Problem]:
+    """The near-duplicate warnings of claims with these ids and texts, in store
+    order, each placed on its claim's node (``origins``)."""
+    pairs = near_duplicate_pairs(texts, threshold)
     if not pairs:
         return []
-    place, where = _placer(origins, {claims[i].id for pair in pairs for i in pair[:2]})
+    place, where = _placer(origins, {ids[i] for pair in pairs for i in pair[:2]})
     problems = []
     for first, later, score in pairs:
-        earlier = claims[first]
         message = (
-            f"claim {claims[later].id!r} says nearly the same as claim {earlier.id!r} "
-            f"({where(earlier.id)}; {score:.0f}% alike, threshold {threshold:g}): "
+            f"claim {ids[later]!r} says nearly the same as claim {ids[first]!r} "
+            f"({where(ids[first])}; {score:.0f}% alike, threshold {threshold:g}): "
             "merge them, or reword one so that each states its own proposition"
         )
-        problems.append(place(claims[later].id, ("text",), "near-duplicate", message, None))
+        problems.append(place(ids[later], ("text",), "near-duplicate", message, None))
     return problems
 
 
