@@ -569,15 +569,17 @@ def encode_unit(unit: _Unit) -> Iterator[bytes]:
     thousand at a time (their plain tuples never all exist at once next to the
     store)."""
     items = unit.items
-    anchored = {
-        source: (
-            key,
-            lines,
-            [(c, i, problem_plain(p)) for c, i, p in problems],
-            [*map(problem_plain, left)],
-        )
-        for source, (key, lines, problems, left) in unit.anchored.items()
-    }
+    outcomes = unit.anchored.values()
+    # As columns, one entry per source: built back at C speed (a loop per file
+    # and source cost 0.02-0.03 s at 100 files x 200 sources).
+    anchored = (
+        list(unit.anchored),
+        [key[0] for key, _, _, _ in outcomes],
+        [key[1] for key, _, _, _ in outcomes],
+        [lines for _, lines, _, _ in outcomes],
+        [[(c, i, problem_plain(p)) for c, i, p in problems] for _, _, problems, _ in outcomes],
+        [[*map(problem_plain, left)] for _, _, _, left in outcomes],
+    )
     claims = items.get("claims", [])
     yield _framed(([i for i, _ in claims], [c.id for _, c in claims], [c.text for _, c in claims]))
     header = (
@@ -625,17 +627,23 @@ def decode_unit(payload: bytes | memoryview, path: Path, shown: Path, digest: by
     for source, loc, quote in orphans:
         job = _QuoteJob(file, tuple(loc), _text(quote), None)
         unit.orphans.setdefault(_text(source), []).append(job)
-    for source, (key, lines, missing, left) in anchored.items():
-        shown_text, text_digest = key
-        unit.anchored[source] = (
-            (_text(shown_text), bytes(text_digest)),
-            lines,
-            [(_text(c), int(i), problem_from_plain(p)) for c, i, p in missing] if missing else [],
-            list(map(problem_from_plain, left)) if left else [],
-        )
+    sources, shown_texts, digests, lines_of, missing, left = anchored
     # The types in bulk: a check per file and source cost 7 ms at 100 files x 200 sources.
-    all_of(unit.anchored, TEXT)
-    lines_of = [outcome[1] for outcome in unit.anchored.values()]
+    all_of(sources, TEXT)
+    all_of(shown_texts, TEXT)
+    all_of(digests, frozenset({bytes}))
     all_of(lines_of, frozenset({dict}))
     all_of(itertools.chain.from_iterable(map(dict.values, lines_of)), frozenset({int}))
+    all_of(itertools.chain(missing, left), frozenset({list}))
+    # Most texts have no quote missing: only those with one are built one by one.
+    not_found: list[list[tuple[str, int, Problem]]] = [[] for _ in missing]
+    for at in filter(missing.__getitem__, range(len(missing))):
+        not_found[at] = [(_text(c), int(i), problem_from_plain(p)) for c, i, p in missing[at]]
+    left_out: list[list[Problem]] = [[] for _ in left]
+    for at in filter(left.__getitem__, range(len(left))):
+        left_out[at] = list(map(problem_from_plain, left[at]))
+    keys = zip(shown_texts, digests, strict=True)
+    unit.anchored = dict(zip(sources, zip(keys, lines_of, not_found, left_out, strict=True), strict=True))
+    if len(unit.anchored) != len(sources):
+        raise ValueError("a source twice")
     return unit
