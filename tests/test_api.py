@@ -91,6 +91,33 @@ def test_import_claimcmp_is_cheap() -> None:
     assert output.strip() == "[]"
 
 
+def test_the_check_imports_no_reader_until_a_file_is_read() -> None:
+    # A check whose files all come from the cache reads no YAML: the readers
+    # (yaml_rs, PyYAML) and the schema load only where a file is read.
+    code = (
+        "import sys, claimcmp.loading; "
+        "print(sorted(m for m in ('pydantic', 'yaml', 'yaml_rs') if m in sys.modules))"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "[]"
+
+
+def test_without_yaml_rs_every_file_is_read_by_the_reference_reader(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimcmp import loading, yamlread
+
+    read: list[str] = []
+    monkeypatch.setattr(loading, "read_events", lambda text: read.append(text) or yamlread.read_events(text))
+    fast = loading.check_store(store, cwd=store.parent)
+    assert read == []  # a valid file: yaml_rs read it
+    monkeypatch.setattr(yamlread, "_yaml_rs", None)  # as if it could not be imported
+    reference = loading.check_store(store, cwd=store.parent)
+    assert len(read) == 1
+    assert reference.problems == fast.problems
+    assert reference.store.claims == fast.store.claims
+
+
 def test_views_and_diff_are_library_functions(store: Path, make_store) -> None:
     loaded = claimcmp.load(store)
     # by hand from conftest.STORE: parukh (beta supports, alpha refutes) and

@@ -45,6 +45,7 @@ from .yamlread import (
     Loc,
     Marks,
     YamlProblem,
+    fast_reader,
     read_events,
     read_fast,
     read_fast_bytes,
@@ -601,6 +602,7 @@ def _trusted(text: str, raw: bytes, guard: Beside | None) -> bool:
         return trusted_fast(text, raw)
     from . import schema  # noqa: F401  # imported while the child runs the guard
 
+    fast_reader()  # and yaml_rs
     return bool(guard.result())
 
 

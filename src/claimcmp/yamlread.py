@@ -18,9 +18,12 @@ strings, ``2022-12-01`` stays a string (the models parse dates themselves).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,10 +33,30 @@ if TYPE_CHECKING:
 # here: a check whose files all come from the cache, or are read by yaml_rs in
 # a child, does without it (20 ms of every warm command).
 
-try:
-    import yaml_rs
-except ImportError:  # pragma: no cover - yaml-rs is a declared dependency
-    yaml_rs = None  # type: ignore[assignment]
+# Nor is yaml_rs imported here (16-18 ms on a slow machine): a check whose
+# files all come from the cache does without it.
+_NOT_YET: Any = object()
+_yaml_rs: Any = _NOT_YET
+
+
+def fast_reader() -> Any | None:
+    """The yaml_rs module, imported on first use; None if it cannot be (then
+    every text goes to the reference reader)."""
+    global _yaml_rs
+    if _yaml_rs is _NOT_YET:
+        try:
+            _yaml_rs = import_module("yaml_rs")
+        except ImportError:  # pragma: no cover - yaml-rs is a declared dependency
+            _yaml_rs = None
+    return _yaml_rs
+
+
+@functools.cache
+def _fast_reader_installed() -> bool:
+    """Whether yaml_rs is there, without importing it (a guard run in a
+    child must not wait for its import)."""
+    return _yaml_rs is not None and (_yaml_rs is not _NOT_YET or find_spec("yaml_rs") is not None)
+
 
 MAX_DEPTH = 64
 # Nodes that aliases may add to a document, in all. A hand-written store needs a
@@ -597,14 +620,15 @@ def _block_scalar_at_end(text: str) -> bool:
 
 def trusted_fast(text: str, raw: bytes | None = None) -> bool:
     """Whether yaml_rs may read ``text`` (see ``_may_differ``; ``raw``: its UTF-8 bytes)."""
-    return yaml_rs is not None and not _may_differ(text, raw)
+    return _fast_reader_installed() and not _may_differ(text, raw)
 
 
 def read_fast(text: str) -> Any | None:
     """Data from yaml_rs when it can be trusted, else None (use ``read_events``)."""
-    if not trusted_fast(text):
+    yaml_rs = fast_reader() if trusted_fast(text) else None
+    if yaml_rs is None:
         return None
-    return _yaml_rs_read(yaml_rs.loads, text)
+    return _yaml_rs_read(yaml_rs, yaml_rs.loads, text)
 
 
 def read_fast_bytes(raw: bytes | memoryview, *, top: type = dict) -> Any | None:
@@ -613,16 +637,20 @@ def read_fast_bytes(raw: bytes | memoryview, *, top: type = dict) -> Any | None:
     the bytes strictly as UTF-8), without a str of the whole text: 43 MB less at
     20,000 claims, measured. ``top``: the type the data must have (a mapping,
     or the list of a piece of a text, ``sequence_cuts``), else None."""
+    yaml_rs = fast_reader()
     if yaml_rs is None:
         return None
     return _yaml_rs_read(
+        yaml_rs,
         lambda data, **options: yaml_rs.load(data, encoding="utf-8", encoder_errors="strict", **options),
         raw,
         top,
     )
 
 
-def _yaml_rs_read(reader: Any, source: str | bytes | memoryview, top: type = dict) -> Any | None:
+def _yaml_rs_read(
+    yaml_rs: Any, reader: Any, source: str | bytes | memoryview, top: type = dict
+) -> Any | None:
     try:
         data = reader(
             source,
