@@ -14,7 +14,9 @@ Two kinds of entry, in the user's cache folder (``$CLAIMCMP_CACHE_DIR``, else
   problems, and its quotes' outcomes in each source text, keyed by the text's
   content digest. A check that cannot use the store entry reads, validates and
   anchors only the files and texts that changed, then reruns the checks across
-  files (references, duplicate ids) on the merged result.
+  files (references, duplicate ids) on the merged result. The entry begins
+  with its claims' indices, ids and texts, which the near-duplicates after an
+  edit read alone (``unit_claim_texts``).
 
 A signature is (mode, size, mtime_ns, ctime_ns, inode, device): any write changes
 the ctime, which no program can set back. A file whose timestamps are too close
