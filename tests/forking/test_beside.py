@@ -333,6 +333,34 @@ def test_after_an_edit_the_child_finds_the_near_duplicates(
 
 
 @needs_fork
+def test_near_duplicates_without_the_other_files_entries_are_found_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The cache dropped the other files' entries (it keeps 4,096): the child
+    # cannot read their claims, so this process runs the rule itself.
+    from claimcmp import cache
+
+    monkeypatch.chdir(tmp_path)
+    data = _three_files(tmp_path)
+    env = {"CLAIMCMP_CACHE_DIR": str(tmp_path / "cache")}
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "RACY_NS", 0)
+        patch.setattr(loading, "FILES_BESIDE_BYTES", 0)
+        cache.cached_check(data, cwd=tmp_path, env=env)
+        for entry in (tmp_path / "cache").glob("*.unit"):
+            entry.unlink()
+        more = data / "c-more.yaml"
+        more.write_text(more.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+        sent: list[Any] = []
+        then_result = forked.Beside.then_result
+        patch.setattr(forked.Beside, "then_result", lambda self: sent.append(then_result(self)) or sent[-1])
+        cached = cache.cached_check(data, cwd=tmp_path, env=env)
+    assert sent == [None]  # the child asked, and had nothing to send
+    assert "near-duplicate" in [problem.code for problem in cached.problems]
+    _same(cached, check_store(data, cwd=tmp_path))
+
+
+@needs_fork
 def test_near_duplicates_found_in_other_claims_are_not_used(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
