@@ -34,7 +34,8 @@ def test_the_value_is_the_childs() -> None:
 
 
 @needs_fork
-def test_a_child_that_fails_is_replaced_by_this_process() -> None:
+@pytest.mark.parametrize("then", [None, lambda: "second"], ids=["one value", "two values"])
+def test_a_child_that_fails_is_replaced_by_this_process(then: Callable[[], str] | None) -> None:
     parent = os.getpid()
 
     def compute() -> str:
@@ -42,9 +43,10 @@ def test_a_child_that_fails_is_replaced_by_this_process() -> None:
             raise RuntimeError("the child fails")
         return "computed here"
 
-    with forked.Beside(compute) as child:
+    with forked.Beside(compute, then) as child:
         assert child.forked
         assert child.result() == "computed here"
+        assert child.then_result() is None  # a child that failed its first value has no second
 
 
 @needs_fork
@@ -86,20 +88,6 @@ def test_a_second_value_that_fails_is_none_and_the_first_stands() -> None:
 
     with forked.Beside(lambda: "first", then) as child:
         assert child.result() == "first"
-        assert child.then_result() is None
-
-
-@needs_fork
-def test_a_first_value_that_fails_is_computed_here_and_there_is_no_second() -> None:
-    parent = os.getpid()
-
-    def compute() -> str:
-        if os.getpid() != parent:
-            raise RuntimeError("the child fails")
-        return "computed here"
-
-    with forked.Beside(compute, lambda: "second") as child:
-        assert child.result() == "computed here"
         assert child.then_result() is None
 
 
@@ -245,6 +233,18 @@ EDITS = {
 }
 
 
+def _three_files(tmp_path: Path) -> Path:
+    """The small store in three files, with its texts; gives the data folder."""
+    seeds, data = tmp_path / "seeds", tmp_path / "data"
+    seeds.mkdir()
+    data.mkdir()
+    for name, text in {"alpha.txt": ALPHA, "beta.txt": BETA, "gamma.txt": GAMMA}.items():
+        (seeds / name).write_text(text, encoding="utf-8")
+    for name, text in {"a-sources.yaml": SOURCES, "b-claims.yaml": CLAIMS, "c-more.yaml": MORE}.items():
+        (data / name).write_text(text, encoding="utf-8")
+    return data
+
+
 @needs_fork
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=4))
@@ -255,13 +255,7 @@ def test_a_file_checked_beside_after_an_edit_gives_the_check_without_cache(
 
     tmp_path = tmp_path_factory.mktemp("edits")
     monkeypatch.chdir(tmp_path)
-    seeds, data = tmp_path / "seeds", tmp_path / "data"
-    seeds.mkdir()
-    data.mkdir()
-    for name, text in {"alpha.txt": ALPHA, "beta.txt": BETA, "gamma.txt": GAMMA}.items():
-        (seeds / name).write_text(text, encoding="utf-8")
-    for name, text in {"a-sources.yaml": SOURCES, "b-claims.yaml": CLAIMS, "c-more.yaml": MORE}.items():
-        (data / name).write_text(text, encoding="utf-8")
+    data = _three_files(tmp_path)
     env = {"CLAIMCMP_CACHE_DIR": str(tmp_path / "cache")}
     forks: list[bool] = []
 
@@ -286,27 +280,36 @@ def test_a_file_checked_beside_after_an_edit_gives_the_check_without_cache(
             _same(cached, check_store(data, cwd=tmp_path))
 
 
-def _three_files(tmp_path: Path) -> Path:
-    """The small store in three files, with its texts; gives the data folder."""
-    seeds, data = tmp_path / "seeds", tmp_path / "data"
-    seeds.mkdir()
-    data.mkdir()
-    for name, text in {"alpha.txt": ALPHA, "beta.txt": BETA, "gamma.txt": GAMMA}.items():
-        (seeds / name).write_text(text, encoding="utf-8")
-    for name, text in {"a-sources.yaml": SOURCES, "b-claims.yaml": CLAIMS, "c-more.yaml": MORE}.items():
-        (data / name).write_text(text, encoding="utf-8")
-    return data
+def _checked_after_an_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, between: Callable[[], None] = lambda: None
+) -> tuple[CheckResult, Path]:
+    """The three-file store checked with the cache, then (after ``between``)
+    its c-more.yaml edited and the store checked again: that check, and the
+    data folder."""
+    from claimcmp import cache
+
+    monkeypatch.chdir(tmp_path)
+    data = _three_files(tmp_path)
+    env = {"CLAIMCMP_CACHE_DIR": str(tmp_path / "cache")}
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # only the edited file is unknown to the cache
+    monkeypatch.setattr(loading, "FILES_BESIDE_BYTES", 0)  # a small store, checked beside all the same
+    cache.cached_check(data, cwd=tmp_path, env=env)
+    between()
+    more = data / "c-more.yaml"
+    more.write_text(more.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    return cache.cached_check(data, cwd=tmp_path, env=env), data
+
+
+def _with_the_near_duplicate(cached: CheckResult, data: Path) -> None:
+    """``cached`` warns of MORE's claim that repeats one of CLAIMS, and is the check without cache."""
+    assert "near-duplicate" in [problem.code for problem in cached.problems]
+    _same(cached, check_store(data, cwd=data.parent))
 
 
 @needs_fork
 def test_after_an_edit_the_child_finds_the_near_duplicates(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from claimcmp import cache
-
-    monkeypatch.chdir(tmp_path)
-    data = _three_files(tmp_path)
-    env = {"CLAIMCMP_CACHE_DIR": str(tmp_path / "cache")}
     ran_in = tmp_path / "ran-in"  # the pid of each process that ran the rule
     rule = loading.near_duplicate_problems
 
@@ -315,21 +318,12 @@ def test_after_an_edit_the_child_finds_the_near_duplicates(
             out.write(f"{os.getpid()}\n")
         return rule(*args)
 
-    with monkeypatch.context() as patch:
-        patch.setattr(cache, "RACY_NS", 0)
-        patch.setattr(loading, "FILES_BESIDE_BYTES", 0)
-        patch.setattr(loading, "near_duplicate_problems", noted)
-        patch.setattr("claimcmp.checks.similarity.near_duplicate_problems", noted)
-        cache.cached_check(data, cwd=tmp_path, env=env)
-        ran_in.unlink()
-        more = data / "c-more.yaml"
-        more.write_text(more.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-        cached = cache.cached_check(data, cwd=tmp_path, env=env)
-    assert ran_in.read_text().split() != [str(os.getpid())]  # once, in the child
-    assert len(ran_in.read_text().split()) == 1
-    codes = [problem.code for problem in cached.problems]
-    assert "near-duplicate" in codes
-    _same(cached, check_store(data, cwd=tmp_path))
+    monkeypatch.setattr(loading, "near_duplicate_problems", noted)
+    monkeypatch.setattr("claimcmp.checks.similarity.near_duplicate_problems", noted)
+    cached, data = _checked_after_an_edit(tmp_path, monkeypatch, between=ran_in.unlink)
+    pids = ran_in.read_text().split()
+    assert len(pids) == 1 and pids != [str(os.getpid())]  # once, in the child
+    _with_the_near_duplicate(cached, data)
 
 
 @needs_fork
@@ -338,26 +332,19 @@ def test_near_duplicates_without_the_other_files_entries_are_found_here(
 ) -> None:
     # The cache dropped the other files' entries (it keeps 4,096): the child
     # cannot read their claims, so this process runs the rule itself.
-    from claimcmp import cache
+    sent: list[Any] = []
+    then_result = forked.Beside.then_result
 
-    monkeypatch.chdir(tmp_path)
-    data = _three_files(tmp_path)
-    env = {"CLAIMCMP_CACHE_DIR": str(tmp_path / "cache")}
-    with monkeypatch.context() as patch:
-        patch.setattr(cache, "RACY_NS", 0)
-        patch.setattr(loading, "FILES_BESIDE_BYTES", 0)
-        cache.cached_check(data, cwd=tmp_path, env=env)
+    def entries_dropped() -> None:
         for entry in (tmp_path / "cache").glob("*.unit"):
             entry.unlink()
-        more = data / "c-more.yaml"
-        more.write_text(more.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-        sent: list[Any] = []
-        then_result = forked.Beside.then_result
-        patch.setattr(forked.Beside, "then_result", lambda self: sent.append(then_result(self)) or sent[-1])
-        cached = cache.cached_check(data, cwd=tmp_path, env=env)
+        monkeypatch.setattr(
+            forked.Beside, "then_result", lambda self: sent.append(then_result(self)) or sent[-1]
+        )
+
+    cached, data = _checked_after_an_edit(tmp_path, monkeypatch, between=entries_dropped)
     assert sent == [None]  # the child asked, and had nothing to send
-    assert "near-duplicate" in [problem.code for problem in cached.problems]
-    _same(cached, check_store(data, cwd=tmp_path))
+    _with_the_near_duplicate(cached, data)
 
 
 @needs_fork
@@ -367,24 +354,13 @@ def test_near_duplicates_found_in_other_claims_are_not_used(
     # What the child sends is used only for the very files this process
     # merged: with other digests (a file changed again meanwhile), the rule
     # runs here.
-    from claimcmp import cache
     from claimcmp.problems import Problem, problem_plain
 
-    monkeypatch.chdir(tmp_path)
-    data = _three_files(tmp_path)
-    env = {"CLAIMCMP_CACHE_DIR": str(tmp_path / "cache")}
     bogus = Problem(Path("x.yaml"), 1, 1, "not a problem of this store", "warning", "near-duplicate")
-    with monkeypatch.context() as patch:
-        patch.setattr(cache, "RACY_NS", 0)
-        patch.setattr(loading, "FILES_BESIDE_BYTES", 0)
-        patch.setattr(loading, "_near_duplicates_of", lambda *_: ([b"other"] * 3, [problem_plain(bogus)]))
-        cache.cached_check(data, cwd=tmp_path, env=env)
-        more = data / "c-more.yaml"
-        more.write_text(more.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-        cached = cache.cached_check(data, cwd=tmp_path, env=env)
+    monkeypatch.setattr(loading, "_near_duplicates_of", lambda *_: ([b"other"] * 3, [problem_plain(bogus)]))
+    cached, data = _checked_after_an_edit(tmp_path, monkeypatch)
     assert bogus not in cached.problems
-    assert "near-duplicate" in [problem.code for problem in cached.problems]
-    _same(cached, check_store(data, cwd=tmp_path))
+    _with_the_near_duplicate(cached, data)
 
 
 @needs_fork
