@@ -23,14 +23,14 @@ import functools
 import gc
 import hashlib
 import marshal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .checks import RULES, SLOW_RULES, CheckInput
+from .checks import RULES, SLOW_RULES, CheckInput, Rule
 from .checks.quotes import hidden_part, missing_quote, no_source_file, refused_text_file
 from .checks.similarity import near_duplicate_problems, near_duplicates
 from .columns import claim_columns, claims_of
@@ -705,10 +705,10 @@ class _StoreCheck:
         for unit in _file_units(self, files, root):
             self.units.append(unit)
             self.merge(unit, store)
-        known = _near_duplicates_from(self) if self.near_child is not None else None
-        check = CheckInput(
-            store, self.origins, self.broken, self.broken_topic_refs, self.near_duplicate, known
-        )
+        check = CheckInput(store, self.origins, self.broken, self.broken_topic_refs, self.near_duplicate)
+        found_beside: dict[Rule, Callable[[], list[Problem] | None]] = {}
+        if self.near_child is not None:  # after an edit, ``_file_units``'s child finds the near-duplicates
+            found_beside[near_duplicates] = _near_duplicates_from(self)
         anchoring = _Anchoring(self, store)
         opened: list[Problem] = []
 
@@ -731,7 +731,8 @@ class _StoreCheck:
             applied.extend(self.problems[before:])
             del self.problems[before:]
 
-        with _rules_and_search(check, open_texts, texts_first=texts_first) as (plans, finish):
+        searching = _rules_and_search(check, open_texts, texts_first=texts_first, found_beside=found_beside)
+        with searching as (plans, finish):
             self.problems.extend(finish(functools.partial(apply, plans)))
             self.problems.extend(opened)
             self.problems.extend(applied)
@@ -1145,12 +1146,17 @@ _Apply = Callable[[list[list[int | None] | None]], None]  # each plan's lines fo
 
 @contextmanager
 def _rules_and_search(
-    check: CheckInput, open_texts: Callable[[], list[_Plan]], *, texts_first: bool
+    check: CheckInput,
+    open_texts: Callable[[], list[_Plan]],
+    *,
+    texts_first: bool,
+    found_beside: Mapping[Rule, Callable[[], list[Problem] | None]],
 ) -> Iterator[tuple[list[_Plan], Callable[[_Apply], list[Problem]]]]:
     """The rules and the search of the quotes, started: gives the plans (from
     ``open_texts``) and a function that hands each plan's lines to its
     argument, then returns the rules' problems, rule by rule in the registry's
-    order.
+    order. ``found_beside``: rules whose problems a child is finding already
+    (a call that gives them, or None if the rule must run here after all).
 
     With ``PARALLEL_QUOTES`` quotes or more to look for (``texts_first``),
     this process opens the texts and plans the search, then a forked child
@@ -1169,8 +1175,6 @@ def _rules_and_search(
     (0.3 s on a slow machine) off the check's time.
     """
     large = len(check.store.claims) >= RULES_BESIDE_CLAIMS
-    # After an edit, the child of ``_file_units`` finds the near-duplicates.
-    found_beside = {near_duplicates} if check.known_near_duplicates is not None else set()
     slow = [rule for rule in RULES if rule in SLOW_RULES and rule not in found_beside]
     slow = slow if large and not texts_first else []
     here = [rule for rule in RULES if rule not in slow]
@@ -1206,7 +1210,9 @@ def _rules_and_search(
             # The lines found are applied before the rules that wait for a
             # child (``found_beside``) run: work done while it finishes.
             apply([*found, *own])
-            mine.update({rule: list(rule(check)) for rule in waiting})
+            for rule in waiting:
+                got = found_beside[rule]()
+                mine[rule] = got if got is not None else list(rule(check))
             besides = {
                 rule: list(map(problem_from_plain, plain))
                 for rule, plain in zip(slow, slow_plain, strict=True)

@@ -48,10 +48,6 @@ class CheckInput:
     # The topics named by claims that failed validation: they count as used.
     broken_topic_refs: frozenset[str] | set[str]
     near_duplicate: float  # the near-duplicate threshold (checks/similarity.py)
-    # The near-duplicate rule's problems, if found beforehand (by a child that
-    # read the claims' texts from the cache), asked for when the rule runs;
-    # None, or a call that gives None: the rule finds them itself.
-    known_near_duplicates: Callable[[], list[Problem] | None] | None = None
 
 
 Rule = Callable[[CheckInput], Iterable[Problem]]

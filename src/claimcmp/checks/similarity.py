@@ -106,9 +106,6 @@ def _keys(rare: list[int], n: int) -> tuple[int, ...]:
 def near_duplicates(check: CheckInput) -> list[Problem]:
     """The rule: near-duplicate claims, at the registry's threshold. Each warning
     is placed on its claim's node (``check.origins``)."""
-    known = check.known_near_duplicates() if check.known_near_duplicates is not None else None
-    if known is not None:
-        return known
     claims = check.store.claims
     texts = [claim.text for claim in claims.values()]
     return near_duplicate_problems(list(claims), texts, check.origins, check.near_duplicate)
