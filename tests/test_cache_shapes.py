@@ -64,11 +64,11 @@ def test_a_claim_without_positions_or_miscounted_is_refused() -> None:
 
 
 def test_a_files_claim_texts_are_read_alone_and_checked() -> None:
-    # The near-duplicates after an edit read only the first part of each
-    # file's entry: the claims' indices, ids and texts.
+    # The near-duplicates after an edit read only the first two parts of each
+    # file's entry: the claims' indices and ids, then their texts.
     from claimcmp.cache import _framed, unit_claim_texts
 
-    payload = _framed(([0, 2], ["c1", "c2"], ["One.", "Two."])) + b"the rest, never decoded"
+    payload = _framed(([0, 2], ["c1", "c2"])) + _framed(["One.", "Two."]) + b"the rest, never decoded"
     assert unit_claim_texts(payload) == ([0, 2], ["c1", "c2"], ["One.", "Two."])
     for wrong in [
         ([0], ["c1", "c2"], ["One.", "Two."]),  # lists of different lengths
@@ -77,4 +77,6 @@ def test_a_files_claim_texts_are_read_alone_and_checked() -> None:
         ((0,), ("c1",), ("One.",)),  # not lists
     ]:
         with pytest.raises(ValueError):
-            unit_claim_texts(_framed(wrong))
+            unit_claim_texts(_framed(wrong[:2]) + _framed(wrong[2]))
+    with pytest.raises(ValueError):
+        unit_claim_texts(_framed(([0, 2], ["c1", "c2"])))  # the texts missing

@@ -313,7 +313,7 @@ def test_one_run_reports_the_quotes_of_an_invalid_claim_too(runner: CliRunner, m
 
 
 def test_the_check_summary_breaks_before_the_problem_counts_only_where_it_does_not_fit() -> None:
-    from claimcmp.analysis import Summary
+    from claimcmp.models import Summary
     from claimcmp.rendering import summary_line
 
     summary = Summary(sources=5, topics=14, claims=103, positions=208, contested=11, multi_source=0)

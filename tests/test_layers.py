@@ -34,8 +34,9 @@ LAYERS: dict[str, int] = {
     "rules": 2,
     "schema_messages": 2,
     "columns": 2,
-    # 3: what every check rule shares
+    # 3: what every check rule shares; a file's claims in summary, for the rules
     "checks.base": 3,
+    "checks.summary": 3,
     # 4: the check rules, one module each (checks/), run on the merged store
     "checks.references": 4,
     "checks.based_on": 4,

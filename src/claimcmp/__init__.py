@@ -22,6 +22,7 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, tuple[str, str]] = {
     "find": ("api", "find"),
     "check": ("api", "check"),
+    "report": ("api", "report"),
     "load": ("api", "load"),
     "Watch": ("api", "Watch"),
     "Store": ("models", "Store"),
@@ -30,6 +31,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "Claim": ("models", "Claim"),
     "Position": ("models", "Position"),
     "CheckResult": ("models", "CheckResult"),
+    "CheckReport": ("models", "CheckReport"),
+    "Summary": ("models", "Summary"),
     "STANCES": ("models", "STANCES"),
     "Problem": ("problems", "Problem"),
     "ClaimcmpError": ("problems", "ClaimcmpError"),
@@ -49,6 +52,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
 # Spelled out (not built from _EXPORTS) so that linters and type checkers see it.
 __all__ = [
     "STANCES",
+    "CheckReport",
     "CheckResult",
     "Claim",
     "ClaimcmpError",
@@ -57,6 +61,7 @@ __all__ = [
     "Source",
     "Store",
     "StoreError",
+    "Summary",
     "Topic",
     "Watch",
     "__version__",
@@ -71,14 +76,15 @@ __all__ = [
     "independent",
     "is_anachronistic",
     "load",
+    "report",
     "timeline",
 ]
 
 if TYPE_CHECKING:
     from .analysis import find_contradictions as contradictions
-    from .api import Watch, check, find, load
+    from .api import Watch, check, find, load, report
     from .diff import compare
-    from .models import STANCES, CheckResult, Claim, Position, Source, Store, Topic
+    from .models import STANCES, CheckReport, CheckResult, Claim, Position, Source, Store, Summary, Topic
     from .problems import ClaimcmpError, Problem, StoreError
     from .rules import agreement, consensus, independent, is_anachronistic
     from .views import agreement_view

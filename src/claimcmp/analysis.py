@@ -275,28 +275,6 @@ def tag_stats(store: Store) -> list[TagStats]:
     return [TagStats(tag, claims[tag], contested[tag]) for tag in order]
 
 
-@dataclass(frozen=True)
-class Summary:
-    sources: int
-    topics: int
-    claims: int
-    positions: int
-    contested: int
-    multi_source: int
-
-
-def summarize(store: Store) -> Summary:
-    claims = store.claims.values()
-    return Summary(
-        sources=len(store.sources),
-        topics=len(store.topics),
-        claims=len(store.claims),
-        positions=store.position_count,
-        contested=sum(c.contested for c in claims),
-        multi_source=sum(len(c.positions) >= 2 for c in claims),
-    )
-
-
 # -- JSON ------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from .models import CheckResult, Store
+from .models import CheckReport, CheckResult, Store
 from .problems import ClaimcmpError, StoreError, StoreNotFoundError
 from .storepath import find_store
 
@@ -77,6 +77,32 @@ def check(
     from .loading import check_store
 
     return check_store(path, cwd=folder, near_duplicate=threshold)
+
+
+def report(
+    store: StorePath | None = None,
+    *,
+    cache: bool = True,
+    near_duplicate: float | None = None,
+    cwd: StorePath | None = None,
+    env: Mapping[str, str] | None = None,
+) -> CheckReport:
+    """Every problem of the store, and its counts (what ``claimcmp check``
+    prints): ``check``'s problems, without the store.
+
+    With ``cache``, a check after an edit builds the claims of the edited
+    files only, and of those whose summaries in the cache cannot tell that no
+    check across files finds anything in them (a duplicate id, a quote used
+    twice, an unknown reference, an anachronism).
+    """
+    path, folder, environment, threshold = _where(store, near_duplicate, cwd, env)
+    if cache:
+        from .cache import cached_report
+
+        return cached_report(path, cwd=folder, env=environment, near_duplicate=threshold)
+    from .loading import check_store
+
+    return check_store(path, cwd=folder, near_duplicate=threshold).report()
 
 
 def load(

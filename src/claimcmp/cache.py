@@ -37,6 +37,7 @@ can only ever build plain data.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import itertools
 import marshal
@@ -46,13 +47,15 @@ import sys
 import tempfile
 import time
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .checks.summary import ClaimsSummary, summarize_claims
 from .columns import TEXT, all_of, claim_columns, claims_of
-from .models import CheckResult, Claim, Source, Store, Topic
+from .models import CheckReport, CheckResult, Claim, Counts, Source, Store, Summary, Topic
 from .problems import Problem, problem_from_plain, problem_plain
 from .storepath import expand_home, real_path, store_files
 from .thresholds import DEFAULT_THRESHOLD
@@ -63,7 +66,7 @@ if TYPE_CHECKING:
 CACHE_ENV = "CLAIMCMP_CACHE_DIR"
 KEEP_ENTRIES = 16  # whole-store entries
 KEEP_UNITS = 4096  # per-file entries
-_MAGIC = b"claimcmp-cache-6\n"
+_MAGIC = b"claimcmp-cache-7\n"
 # A file whose ctime or mtime is this close to the moment it was recorded (or
 # later) is "racy": hashed on each use. Covers coarse file-system clocks (FAT:
 # 2 s) and the lag of the kernel's coarse clock.
@@ -257,6 +260,17 @@ def _write_entry(folder: Path, entry: Path, parts: Iterable[bytes], keep: int, p
 # -- the cached check ----------------------------------------------------------------------
 
 
+def cached_report(
+    path: Path, *, cwd: Path, env: Mapping[str, str], near_duplicate: float = DEFAULT_THRESHOLD
+) -> CheckReport:
+    """``loading.check_report``, from the cache for whatever has not changed:
+    every problem and the store's counts. The files whose results come from
+    the cache are read without their claims where their summaries allow
+    (``checks.summary``); then no whole-store entry is written."""
+    got = _cached(path, cwd=cwd, env=env, near_duplicate=near_duplicate, report=True)
+    return got if isinstance(got, CheckReport) else got.report()
+
+
 def cached_check(
     path: Path,
     *,
@@ -274,6 +288,23 @@ def cached_check(
     written). ``use_folder=False`` (only with a session) keeps the cache
     folder out of it: nothing is read from it or written to it.
     """
+    got = _cached(
+        path, cwd=cwd, env=env, near_duplicate=near_duplicate, session=session, use_folder=use_folder
+    )
+    assert isinstance(got, CheckResult)  # not a report: asked for the store
+    return got
+
+
+def _cached(
+    path: Path,
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    near_duplicate: float,
+    session: Session | None = None,
+    use_folder: bool = True,
+    report: bool = False,
+) -> CheckResult | CheckReport:
     folder = cache_dir(env) if use_folder else None
     stamp = _code_stamp()
     here = str(cwd.resolve()).encode()
@@ -293,17 +324,22 @@ def cached_check(
             size = int.from_bytes(payload[:8], "big")
             manifest = marshal.loads(payload[8 : 8 + size])
             if session is None and len(payload) > 8 + size and _manifest_holds(manifest, path):
-                result = decode(memoryview(payload)[8 + size :])
+                rest = memoryview(payload)[8 + size :]
+                found = decode_report(rest) if report else decode(rest)
                 with contextlib.suppress(OSError):
                     os.utime(entry)  # type: ignore[arg-type]  # read, so not None
-                return result
+                return found
 
-    from .loading import check_store
+    from .loading import check_report, check_store
 
     memo = _memo(folder, stamp + b"\0" + here, manifest, session)
     if path.is_dir():
         memo.listing = [str(f) for f in store_files(path)]
-    result = check_store(path, cwd=cwd, memo=memo, near_duplicate=near_duplicate)
+    result: CheckResult | CheckReport
+    if report and session is None:
+        result = check_report(path, cwd=cwd, memo=memo, near_duplicate=near_duplicate)
+    else:
+        result = check_store(path, cwd=cwd, memo=memo, near_duplicate=near_duplicate)
     recorded = (memo.started, memo.listing, memo.states)
     if session is not None:
         session.manifest = recorded
@@ -311,11 +347,15 @@ def cached_check(
     if entry is None:
         return result
     with contextlib.suppress(OSError, ValueError):
-        # After an edit, only the manifest is kept (the next run reads the files'
-        # entries, about as fast): encoding the whole result would double the
-        # cost of the curator's edit-and-check loop. A run that changed nothing
-        # keeps the whole result, for the commands that follow.
-        whole = () if memo.rebuilt or session is not None else encode(result)
+        # After an edit, the manifest and the report only (the problems and
+        # counts, all ``check`` prints): encoding the whole result would double
+        # the cost of the curator's edit-and-check loop. A run that changed
+        # nothing keeps the whole result, for the commands that follow.
+        whole: Iterable[bytes] = ()
+        if isinstance(result, CheckReport):
+            whole = encode_report(result)
+        elif session is None:
+            whole = encode_report(result.report()) if memo.rebuilt else encode(result)
         plain = marshal.dumps(recorded)
         parts = itertools.chain((len(plain).to_bytes(8, "big"), plain), whole)
         _write_entry(entry.parent, entry, parts, KEEP_ENTRIES, ".store")
@@ -405,7 +445,7 @@ def _memo(folder: Path | None, unit_key: bytes, manifest: Any, session: Session 
             key = hashlib.blake2b(unit_key + str(path).encode() + b"\0" + digest, digest_size=20)
             return folder / f"{key.hexdigest()}.unit"
 
-        def load_unit(self, path: Path, shown: Path, digest: bytes) -> _Unit | None:
+        def load_unit(self, path: Path, shown: Path, digest: bytes, *, lean: bool = False) -> _Unit | None:
             known = held.get((str(path), digest)) if held is not None else None
             if known is not None:
                 self.used.add((str(path), digest))
@@ -414,7 +454,7 @@ def _memo(folder: Path | None, unit_key: bytes, manifest: Any, session: Session 
             with contextlib.suppress(Exception):
                 found = _read_entry(entry) if entry is not None else None
                 if found is not None:
-                    unit = decode_unit(found, path, shown, digest)
+                    unit = decode_unit(found, path, shown, digest, lean=lean and held is None)
                     with contextlib.suppress(OSError):
                         os.utime(entry)  # type: ignore[arg-type]
                     if held is not None:
@@ -498,23 +538,33 @@ def _framed(value: Any) -> bytes:
 def _frames(payload: bytes | memoryview, skip: int = 0) -> Iterator[Any]:
     """The objects of a payload of ``_framed`` parts, after the first ``skip``
     (not decoded); raises ValueError if cut short."""
+    parts = _parts(payload)
+    for _ in range(skip):
+        next(parts, None)
+    return map(marshal.loads, parts)
+
+
+def _parts(payload: bytes | memoryview) -> Iterator[memoryview]:
+    """The parts of a payload of ``_framed`` parts, not decoded; raises
+    ValueError if cut short."""
     view = memoryview(payload)
     at = 0
     while at < len(view):
         size = int.from_bytes(view[at : at + 8], "big")
         if at + 8 + size > len(view):
             raise ValueError("a part cut short")
-        if skip:
-            skip -= 1
-        else:
-            yield marshal.loads(view[at + 8 : at + 8 + size])
+        yield view[at + 8 : at + 8 + size]
         at += 8 + size
 
 
 def unit_claim_texts(payload: bytes | memoryview) -> ClaimTexts:
     """The indices, ids and texts of a file's claims, from ``encode_unit``'s
     data, without decoding the rest (a tenth of it); raises on a wrong shape."""
-    indices, ids, texts = next(_frames(payload))
+    parts = _parts(payload)
+    head, texts_part = next(parts, None), next(parts, None)
+    if head is None or texts_part is None:
+        raise ValueError("cut short")
+    (indices, ids), texts = marshal.loads(head), marshal.loads(texts_part)
     all_of(indices, frozenset({int}))
     all_of(ids, TEXT)
     all_of(texts, TEXT)
@@ -523,8 +573,25 @@ def unit_claim_texts(payload: bytes | memoryview) -> ClaimTexts:
     return indices, ids, texts
 
 
+def encode_report(report: CheckReport) -> Iterator[bytes]:
+    """A check's problems and counts as marshal data (``claimcmp check``'s
+    all): the first part of a whole-store entry, or all of it."""
+    yield _framed((_problems_plain(report.problems), dataclasses.astuple(report.summary)))
+
+
+def decode_report(payload: bytes | memoryview) -> CheckReport:
+    """A check's problems and counts from the first part of ``encode_report``'s
+    or ``encode``'s data; raises ValueError (or another exception) on anything
+    of the wrong shape."""
+    problems, summary = next(_frames(payload))
+    all_of(summary, frozenset({int}))
+    return CheckReport([problem_from_plain(p) for p in problems], Summary(*summary))
+
+
 def encode(result: CheckResult) -> Iterator[bytes]:
-    """A check result as marshal data: a header, then the claims a thousand at a time."""
+    """A check result as marshal data: its report (``encode_report``), a
+    header, then the claims a thousand at a time."""
+    yield from encode_report(result.report())
     store = result.store
     claims = list(store.claims.values())
     header = (
@@ -535,7 +602,6 @@ def encode(result: CheckResult) -> Iterator[bytes]:
         -(-len(claims) // _CHUNK),
         {k: (str(v) if v is not None else None) for k, v in store.source_paths.items()},
         store.anchors,
-        _problems_plain(result.problems),
     )
     yield _framed(header)
     for start in range(0, len(claims), _CHUNK):
@@ -544,9 +610,13 @@ def encode(result: CheckResult) -> Iterator[bytes]:
 
 def decode(payload: bytes | memoryview) -> CheckResult:
     """A check result from ``encode``'s data; raises ValueError (or another
-    exception) on anything of the wrong shape."""
-    frames = _frames(payload)
-    root, files, sources, topics, chunks, paths, anchors, problems = next(frames)
+    exception) on anything of the wrong shape, or on a report alone."""
+    problems = decode_report(payload).problems
+    frames = _frames(payload, skip=1)
+    header = next(frames, None)
+    if header is None:
+        raise ValueError("a report, not a whole result")
+    root, files, sources, topics, chunks, paths, anchors = header
     claims = [claim for _ in range(chunks) for claim in claims_of(next(frames))]
     if next(frames, None) is not None:
         raise ValueError("trailing data")
@@ -562,14 +632,16 @@ def decode(payload: bytes | memoryview) -> CheckResult:
     if not isinstance(anchors, dict):
         raise ValueError("not anchors")
     all_of(anchors.values(), frozenset({int}))
-    return CheckResult(store, [problem_from_plain(p) for p in problems])
+    return CheckResult(store, problems)
 
 
 def encode_unit(unit: _Unit) -> Iterator[bytes]:
-    """One file's results as marshal data: its claims' indices, ids and texts
-    (all the near-duplicates need: ``unit_claim_texts``), a header, then its claims a
-    thousand at a time (their plain tuples never all exist at once next to the
-    store)."""
+    """One file's results as marshal data, in parts: its claims' indices and
+    ids, their texts (the ids and texts are all the near-duplicates need:
+    ``unit_claim_texts``), a header, its claims' summary
+    (``checks.summary``: with the header, all a check that builds no claims
+    needs), its quotes' lines in each text, then its claims a thousand at a
+    time (their plain tuples never all exist at once next to the store)."""
     items = unit.items
     outcomes = unit.anchored.values()
     # As columns, one entry per source: built back at C speed (a loop per file
@@ -578,12 +650,12 @@ def encode_unit(unit: _Unit) -> Iterator[bytes]:
         list(unit.anchored),
         [key[0] for key, _, _, _ in outcomes],
         [key[1] for key, _, _, _ in outcomes],
-        [lines for _, lines, _, _ in outcomes],
         [[(c, i, problem_plain(p)) for c, i, p in problems] for _, _, problems, _ in outcomes],
         [[*map(problem_plain, left)] for _, _, _, left in outcomes],
     )
     claims = items.get("claims", [])
-    yield _framed(([i for i, _ in claims], [c.id for _, c in claims], [c.text for _, c in claims]))
+    yield _framed(([i for i, _ in claims], [c.id for _, c in claims]))
+    yield _framed([c.text for _, c in claims])
     header = (
         [problem_plain(p) for p in unit.problems],
         [(i, tuple(s)) for i, s in items.get("sources", ())],
@@ -595,6 +667,9 @@ def encode_unit(unit: _Unit) -> Iterator[bytes]:
         anchored,
     )
     yield _framed(header)
+    summary = unit.summary if unit.summary is not None else summarize_claims([c for _, c in claims])
+    yield _framed((*summary[1:5], summary.quote_keys.tobytes(), tuple(summary.counts)))
+    yield _framed([lines for _, lines, _, _ in outcomes])
     for start in range(0, len(claims), _CHUNK):
         chunk = claims[start : start + _CHUNK]
         yield _framed(([i for i, _ in chunk], claim_columns([c for _, c in chunk])))
@@ -603,33 +678,47 @@ def encode_unit(unit: _Unit) -> Iterator[bytes]:
 _CHUNK = 1000
 
 
-def decode_unit(payload: bytes | memoryview, path: Path, shown: Path, digest: bytes) -> _Unit:
-    """A file's results from ``encode_unit``'s data; raises on a wrong shape."""
+def decode_unit(
+    payload: bytes | memoryview, path: Path, shown: Path, digest: bytes, *, lean: bool = False
+) -> _Unit:
+    """A file's results from ``encode_unit``'s data; raises on a wrong shape.
+    ``lean``: without its claims, but with their summary (``_Unit.summary``)
+    and without its quotes' lines (what ``claimcmp check`` needs)."""
     from .loading import _File, _QuoteJob, _Unit
 
-    frames = _frames(payload, skip=1)  # the ids and texts are in the claims' columns too
-    problems, sources, topics, chunks, broken, topic_refs, orphans, anchored = next(frames)
+    parts = _parts(payload)
+    indices, ids = marshal.loads(next(parts))
+    next(parts)  # the texts: in the claims' columns too
+    problems, sources, topics, chunks, broken, topic_refs, orphans, anchored = marshal.loads(next(parts))
+    summary_part, lines_part = next(parts), next(parts)
+    summary = _summary(ids, marshal.loads(summary_part)) if lean else None
     claims: list[tuple[int, Claim]] = []
     for _ in range(chunks):
-        indices, columns = next(frames)
+        part = next(parts)
+        if lean:
+            continue
+        indices, columns = marshal.loads(part)
         all_of(indices, frozenset({int}))
         claims += zip(indices, claims_of(columns), strict=True)
-    if next(frames, None) is not None:
+    if next(parts, None) is not None:
         raise ValueError("trailing data")
     file = _File(path, shown, None)
-    unit = _Unit(file, digest, dirty=False)
+    unit = _Unit(file, digest, dirty=False, summary=summary)
     unit.problems = [problem_from_plain(p) for p in problems]
     unit.items = {
         "sources": [(int(i), _source(s)) for i, s in sources],
         "topics": [(int(i), _topic(t)) for i, t in topics],
-        "claims": claims,
     }
+    if not lean:
+        unit.items["claims"] = claims
     unit.broken = {(_text(kind), _text(id_)) for kind, id_ in broken}
     unit.broken_topic_refs = set(map(_text, topic_refs))
     for source, loc, quote in orphans:
         job = _QuoteJob(file, tuple(loc), _text(quote), None)
         unit.orphans.setdefault(_text(source), []).append(job)
-    sources, shown_texts, digests, lines_of, missing, left = anchored
+    sources, shown_texts, digests, missing, left = anchored
+    # A lean unit's lines are never applied: one empty dict stands for each.
+    lines_of = [{}] * len(sources) if lean else marshal.loads(lines_part)
     # The types in bulk: a check per file and source cost 7 ms at 100 files x 200 sources.
     all_of(sources, TEXT)
     all_of(shown_texts, TEXT)
@@ -649,3 +738,21 @@ def decode_unit(payload: bytes | memoryview, path: Path, shown: Path, digest: by
     if len(unit.anchored) != len(sources):
         raise ValueError("a source twice")
     return unit
+
+
+def _summary(ids: Any, plain: Any) -> ClaimsSummary:
+    """A ``ClaimsSummary`` from ``encode_unit``'s part; raises on a wrong shape."""
+    topics, sources, doubled, latest, keys, counts = plain
+    all_of(ids, TEXT)
+    all_of(topics, TEXT)
+    all_of(sources, TEXT)
+    all_of(latest, TEXT)
+    all_of(latest.values(), frozenset({int}))
+    all_of(counts, frozenset({int}))
+    if not type(ids) is type(topics) is type(sources) is list or type(doubled) is not bool:
+        raise ValueError("not a summary")
+    if not set(latest) <= set(sources):
+        raise ValueError("a date of a source no claim names")
+    quote_keys = array("Q")
+    quote_keys.frombytes(keys)
+    return ClaimsSummary(ids, topics, sources, doubled, latest, quote_keys, Counts(*counts))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import CheckResult
+from .models import CheckReport
 from .problems import Problem
 
 
@@ -34,7 +34,7 @@ def _order(problem: Problem) -> tuple[bool, str, bool, int, int]:
     )
 
 
-def check_json(result: CheckResult) -> dict[str, Any]:
+def check_json(result: CheckReport) -> dict[str, Any]:
     """``{"valid", "errors", "warnings", "problems"}`` with the problems in file,
     line and column order."""
     return {

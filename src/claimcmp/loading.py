@@ -33,9 +33,10 @@ from typing import TYPE_CHECKING, Any
 from .checks import RULES, SLOW_RULES, CheckInput, Rule
 from .checks.quotes import hidden_part, missing_quote, no_source_file, refused_text_file
 from .checks.similarity import near_duplicate_problems, near_duplicates
+from .checks.summary import ClaimsSummary, quiet, shared, summarize_claims
 from .columns import claim_columns, claims_of
 from .forked import Beside, can_fork
-from .models import CheckResult, Claim, Position, Source, Store, Topic
+from .models import CheckReport, CheckResult, Claim, Position, Source, Store, Summary, Topic, count_claims
 from .problems import Problem, Severity, StoreError, problem_from_plain, problem_plain
 from .quotes import SourceText
 from .schema_messages import describe_error, error_code, top_level_message
@@ -154,8 +155,9 @@ class Memo:
     def read(self, path: Path, digest: bytes) -> None:
         """The check read ``path`` (a YAML file, or a source text that decoded)."""
 
-    def load_unit(self, path: Path, shown: Path, digest: bytes) -> _Unit | None:
-        """The results for the YAML file at ``path`` with this content, if kept."""
+    def load_unit(self, path: Path, shown: Path, digest: bytes, *, lean: bool = False) -> _Unit | None:
+        """The results for the YAML file at ``path`` with this content, if kept;
+        ``lean``: without its claims, if the memo can (``_Unit.summary``)."""
         return None
 
     def save_unit(self, unit: _Unit) -> None:
@@ -170,6 +172,11 @@ class Memo:
         """The indices, ids and texts of the claims of the kept results for this
         content, read without the rest of them, if kept."""
         return None
+
+
+class _NotLean(Exception):
+    """What a check with lean units needed from the cache is gone: it is made
+    again without them (``_StoreCheck.report``)."""
 
 
 # A file's valid claims: their indices in its list of claims, their ids, their texts.
@@ -229,6 +236,8 @@ class _Unit:
     ] = field(default_factory=dict)
     dirty: bool = True  # not yet saved as it is
     lost: set[str] = field(default_factory=set)  # claim ids another file took first (this check)
+    # A lean unit's (``cache.decode_unit``): its claims not built, their summary instead.
+    summary: ClaimsSummary | None = None
     _quotes: dict[str, list[tuple[str, int, int, str]]] | None = None
 
     def reused(self) -> _Unit:
@@ -687,6 +696,9 @@ class _StoreCheck:
     raw_kept: int = 0  # characters of source text held as read (``_RAW_KEPT``)
     # The child of ``_file_units`` that finds the near-duplicates after an edit.
     near_child: Beside | None = None
+    # Whether the files' results may come from the cache without their claims
+    # (lean units: ``report``), when only problems and counts are wanted.
+    lean: bool = False
 
     def run(self, *, anchor_quotes: bool) -> CheckResult:
         try:
@@ -702,23 +714,41 @@ class _StoreCheck:
         if not files:
             message = "the folder holds no .yaml or .yml file"
             self.problems.append(Problem(self.shown(self.path), None, None, message, code="no-store-files"))
-        for unit in _file_units(self, files, root):
-            self.units.append(unit)
-            self.merge(unit, store)
-        check = CheckInput(store, self.origins, self.broken, self.broken_topic_refs, self.near_duplicate)
+        self.units = _file_units(self, files, root)
+        for unit in self.units:
+            _merge(self, unit, store, ("sources", "topics"))
+        anchoring = _Anchoring(self, store)
+        opened: list[Problem] = []
+        texts: list[tuple[str, _Text]] = []
+
+        def open_texts() -> list[tuple[str, _Text]]:
+            # The texts' problems follow the rules' (opened first, kept aside).
+            before = len(self.problems)
+            texts.extend(anchoring.open_texts())
+            opened.extend(self.problems[before:])
+            del self.problems[before:]
+            return texts
+
         found_beside: dict[Rule, Callable[[], list[Problem] | None]] = {}
         if self.near_child is not None:  # after an edit, ``_file_units``'s child finds the near-duplicates
             found_beside[near_duplicates] = _near_duplicates_from(self)
-        anchoring = _Anchoring(self, store)
-        opened: list[Problem] = []
+        lean = any(unit.summary is not None for unit in self.units)
+        if lean:
+            _build_where_needed(self, open_texts())
+            found_beside[near_duplicates] = _near_duplicates_lean(
+                self, files, found_beside.get(near_duplicates)
+            )
+        for unit in self.units:
+            _merge(self, unit, store, ("claims",))
+        other_topics = self.broken_topic_refs.union(
+            *(unit.summary.topics for unit in self.units if unit.summary is not None)
+        )
+        check = CheckInput(store, self.origins, self.broken, other_topics, self.near_duplicate)
 
-        def open_texts() -> list[_Plan]:
-            # The texts' problems follow the rules' (opened first, kept aside).
-            before = len(self.problems)
-            plans = anchoring.open_texts(anchor_quotes=anchor_quotes)
-            opened.extend(self.problems[before:])
-            del self.problems[before:]
-            return plans
+        def plans() -> list[_Plan]:
+            if not lean:
+                open_texts()
+            return [anchoring.plan(source_id, text) for source_id, text in texts] if anchor_quotes else []
 
         texts_first = anchor_quotes and _quotes_to_find(self.units) >= PARALLEL_QUOTES
         applied: list[Problem] = []  # the quotes' problems follow the texts'
@@ -731,9 +761,9 @@ class _StoreCheck:
             applied.extend(self.problems[before:])
             del self.problems[before:]
 
-        searching = _rules_and_search(check, open_texts, texts_first=texts_first, found_beside=found_beside)
-        with searching as (plans, finish):
-            self.problems.extend(finish(functools.partial(apply, plans)))
+        searching = _rules_and_search(check, plans, texts_first=texts_first, found_beside=found_beside)
+        with searching as (planned, finish):
+            self.problems.extend(finish(functools.partial(apply, planned)))
             self.problems.extend(opened)
             self.problems.extend(applied)
         for unit in self.units:
@@ -747,39 +777,109 @@ class _StoreCheck:
     def shown(self, path: Path) -> Path:
         return display(path, self.cwd)
 
-    def merge(self, unit: _Unit, store: Store) -> None:
-        """Add one file's results to the store; report ids defined twice (``duplicate-id``)."""
-        self.problems.extend(unit.problems)
-        self.broken |= unit.broken
-        self.broken_topic_refs |= unit.broken_topic_refs
-        file = unit.file
-        for section, entries in unit.items.items():
-            table: dict[str, Any] = getattr(store, section)
-            kind = _KINDS[section]
-            for index, item in entries:
-                loc: Loc = (section, index)
-                if item.id in table:
-                    first_file, first_loc = self.origins[(kind, item.id)]
-                    if kind == "claim" and first_file is not file:
-                        unit.lost.add(item.id)
-                    first_line = first_file.locate((*first_loc, "id"))[0]
-                    where = f"{first_file.shown}:{first_line}" if first_line else str(first_file.shown)
-                    self.problems.append(
-                        file.problem(
-                            (*loc, "id"),
-                            f"duplicate {kind} id {item.id!r} (first defined at {where})",
-                            code="duplicate-id",
-                            claim=item.id if kind == "claim" else None,
-                            source=item.id if kind == "source" else None,
-                        )
+
+def _merge(check: _StoreCheck, unit: _Unit, store: Store, sections: tuple[str, ...]) -> None:
+    """Add one file's items of these sections to the store (with sources,
+    its own problems); report ids defined twice (``duplicate-id``)."""
+    if "sources" in sections:
+        check.problems.extend(unit.problems)
+        check.broken |= unit.broken
+        check.broken_topic_refs |= unit.broken_topic_refs
+    file = unit.file
+    for section in sections:
+        entries = unit.items.get(section, ())
+        table: dict[str, Any] = getattr(store, section)
+        kind = _KINDS[section]
+        for index, item in entries:
+            loc: Loc = (section, index)
+            if item.id in table:
+                first_file, first_loc = check.origins[(kind, item.id)]
+                if kind == "claim" and first_file is not file:
+                    unit.lost.add(item.id)
+                first_line = first_file.locate((*first_loc, "id"))[0]
+                where = f"{first_file.shown}:{first_line}" if first_line else str(first_file.shown)
+                check.problems.append(
+                    file.problem(
+                        (*loc, "id"),
+                        f"duplicate {kind} id {item.id!r} (first defined at {where})",
+                        code="duplicate-id",
+                        claim=item.id if kind == "claim" else None,
+                        source=item.id if kind == "source" else None,
                     )
-                    continue
-                table[item.id] = item
-                self.origins[(kind, item.id)] = (file, loc)
-                if section == "sources":
-                    store.source_paths[item.id] = (
-                        (file.path.parent / item.file) if item.file is not None else None
-                    )
+                )
+                continue
+            table[item.id] = item
+            check.origins[(kind, item.id)] = (file, loc)
+            if section == "sources":
+                store.source_paths[item.id] = (
+                    (file.path.parent / item.file) if item.file is not None else None
+                )
+
+
+def _report(check: _StoreCheck) -> CheckReport:
+    """Every problem and the store's counts, without building the claims of
+    the files whose summaries say the rules find nothing in them (lean
+    units, ``checks.summary``). The same as ``run``'s, counted."""
+    try:
+        result = check.run(anchor_quotes=True)
+    except _NotLean:  # what a lean unit needed is gone from the cache: checked whole
+        check = _StoreCheck(check.path, check.cwd, check.memo, near_duplicate=check.near_duplicate)
+        result = check.run(anchor_quotes=True)
+    store = result.store
+    counts = sum(
+        (unit.summary.counts for unit in check.units if unit.summary is not None),
+        count_claims(store.claims.values()),
+    )
+    return CheckReport(result.problems, Summary(len(store.sources), len(store.topics), *counts), store)
+
+
+def _build_where_needed(check: _StoreCheck, texts: list[tuple[str, _Text]]) -> None:
+    """Build the claims of each lean unit whose summary cannot tell that
+    the rules find nothing in it (``checks.summary``), or whose quotes'
+    outcomes in a text are not known (an edited text): the rules and the
+    anchoring then run on them as on any file's."""
+    sources: dict[str, Source] = {}  # as ``merge`` takes them: the first of an id
+    for unit in check.units:
+        for _, source in unit.items.get("sources", ()):
+            sources.setdefault(source.id, source)
+    topics = {topic.id for unit in check.units for _, topic in unit.items.get("topics", ())}
+    summaries = [
+        unit.summary or summarize_claims([claim for _, claim in unit.items.get("claims", ())])
+        for unit in check.units
+    ]
+    for at, (unit, summary, crossing) in enumerate(
+        zip(check.units, summaries, shared(summaries), strict=True)
+    ):
+        if unit.summary is None:
+            continue
+        known = all(unit.anchored.get(source_id, (None,))[0] == text.key for source_id, text in texts)
+        if known and not crossing and quiet(summary, sources, topics):
+            continue
+        whole = check.memo.load_unit(unit.file.path, unit.file.shown, unit.digest)
+        if whole is None or whole.summary is not None:
+            raise _NotLean
+        check.units[at] = whole
+
+
+def _near_duplicates_lean(
+    check: _StoreCheck, files: list[Path], from_child: Callable[[], list[Problem] | None] | None
+) -> Callable[[], list[Problem] | None]:
+    """The near-duplicates of a check with lean units, which never run on
+    the store's claims (a part of them): the child's, else found here
+    from the claims' texts in the cache (``_near_duplicates_of``)."""
+
+    def problems() -> list[Problem] | None:
+        found = from_child() if from_child is not None else None
+        if found is not None:
+            return found
+        units = {unit.file.path: unit for unit in check.units}
+        whole = {path: units.get(path) for path in files if path not in units or units[path].summary is None}
+        plain = _near_duplicates_of(check, files, whole)
+        if plain is None:
+            raise _NotLean
+        return [problem_from_plain(problem) for problem in plain[1]]
+
+    return problems
 
 
 def _near_duplicates_from(check: _StoreCheck) -> Callable[[], list[Problem] | None]:
@@ -823,7 +923,7 @@ def _file_units(check: _StoreCheck, files: list[Path], root: Path) -> list[_Unit
         try:
             for path in files:
                 if path not in beside:
-                    units[path] = _file_unit(check, path, root)
+                    units[path] = _file_unit(check, path, root, lean=check.lean)
             if child.forked:
                 child.result()
         except BaseException:
@@ -835,7 +935,7 @@ def _file_units(check: _StoreCheck, files: list[Path], root: Path) -> list[_Unit
             child.close()
     for path in files:
         if path not in units:
-            units[path] = _file_unit(check, path, root)
+            units[path] = _file_unit(check, path, root, lean=check.lean and path not in beside)
     return [unit for unit in (units[path] for path in files) if unit is not None]
 
 
@@ -896,7 +996,7 @@ def _near_duplicates_of(
     Run in the child of ``_file_units`` after an edit, once it has saved the
     edited files' results (``validated``): it reads the other files' claims'
     ids and texts from the cache, a tenth of their results
-    (``Memo.claim_texts``), merges them as ``_StoreCheck.merge`` does (the
+    (``Memo.claim_texts``), merges them as ``_merge`` does (the
     first claim of an id wins) and runs the rule, while this process decodes
     the files' results. That spares this process the rule and a later fork,
     whose copied pages cost as much as the rule (measured after an edit at
@@ -935,9 +1035,10 @@ def _near_duplicates_of(
     return digests, [problem_plain(problem) for problem in problems]
 
 
-def _file_unit(check: _StoreCheck, path: Path, root: Path) -> _Unit | None:
+def _file_unit(check: _StoreCheck, path: Path, root: Path, *, lean: bool = False) -> _Unit | None:
     """The results of one YAML file alone: from the cache if its content is
-    unchanged, else read, parsed and validated now."""
+    unchanged (``lean``: without its claims, if the cache can), else read,
+    parsed and validated now."""
     shown = check.shown(path)
     memo = check.memo
     memo.probe(path)
@@ -953,7 +1054,7 @@ def _file_unit(check: _StoreCheck, path: Path, root: Path) -> _Unit | None:
         return None
     digest = memo.known_digest(path)
     if digest is not None:
-        unit = memo.load_unit(path, shown, digest)
+        unit = memo.load_unit(path, shown, digest, lean=lean)
         if unit is not None:
             return unit
     raw = _read_raw(path, shown, check.problems)
@@ -1005,13 +1106,13 @@ class _Anchoring:
     check: _StoreCheck
     store: Store
 
-    def open_texts(self, *, anchor_quotes: bool) -> list[_Plan]:
-        """Open every source text and plan the search of its quotes.
+    def open_texts(self) -> list[tuple[str, _Text]]:
+        """Open every source text that can be used (its problem reported if not).
 
-        A file whose quotes of a text are known from the cache (same file, same
-        text) is not anchored again, and a text no file needs is not read again.
+        A text whose quotes every file knows from the cache (same file, same
+        text) is not read again (see ``plan``).
         """
-        plans: list[_Plan] = []
+        opened: list[tuple[str, _Text]] = []
         for source_id, path in self.store.source_paths.items():
             file, loc = self.check.origins[("source", source_id)]
             if path is None:
@@ -1026,9 +1127,9 @@ class _Anchoring:
                 )
                 continue
             text = _open_text(self.check, self.store, source_id, path, (file, (*loc, "file")))
-            if text is not None and anchor_quotes:
-                plans.append(self.plan(source_id, text))
-        return plans
+            if text is not None:
+                opened.append((source_id, text))
+        return opened
 
     def plan(self, source_id: str, text: _Text) -> _Plan:
         """What to look for in one source's text. A quote the previous version
@@ -1073,7 +1174,11 @@ class _Anchoring:
                 lines = {key: line for key, line in lines.items() if key[0] not in unit.lost}
             self.store.anchors.update(lines)
             for claim_id, index, problem in problems:
-                if origins.get(("claim", claim_id)) == (unit.file, ("claims", index)):
+                # A lean unit's claims are all in the store (no id of theirs is shared).
+                if unit.summary is not None or origins.get(("claim", claim_id)) == (
+                    unit.file,
+                    ("claims", index),
+                ):
                     self.check.problems.append(problem)
             left_out.extend(orphans)
         self.check.problems.extend(left_out)
@@ -1330,6 +1435,23 @@ def check_store(
     with _collector_paused():
         checker = _StoreCheck(path, cwd or Path.cwd(), memo or Memo(), near_duplicate=near_duplicate)
         return checker.run(anchor_quotes=anchor_quotes)
+
+
+def check_report(
+    path: Path,
+    *,
+    cwd: Path | None = None,
+    memo: Memo | None = None,
+    near_duplicate: float = DEFAULT_THRESHOLD,
+) -> CheckReport:
+    """Every problem of the store at ``path``, and its counts: ``check_store``'s,
+    without building the claims of files whose results come from the cache
+    and whose summaries say the rules find nothing in them."""
+    with _collector_paused():
+        checker = _StoreCheck(
+            path, cwd or Path.cwd(), memo or Memo(), near_duplicate=near_duplicate, lean=True
+        )
+        return _report(checker)
 
 
 def load_store(path: Path, *, cwd: Path | None = None) -> tuple[Store, list[Problem]]:

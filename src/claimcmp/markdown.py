@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .analysis import find_contradictions, summarize, topic_view
-from .models import STANCES, Claim, Position, Source, Store
+from .analysis import find_contradictions, topic_view
+from .models import STANCES, Claim, Position, Source, Store, summarize
 from .visible import plural, visible
 from .vocabulary import STANCE_MARKS
 

@@ -7,6 +7,7 @@ second without importing pydantic (which validates the input, in ``schema``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -96,12 +97,77 @@ class Store:
         return [c for c in self.claims.values() if c.topic == topic_id]
 
 
+class Counts(NamedTuple):
+    """Counts of claims (``count_claims``), added up file by file by a lean check."""
+
+    claims: int = 0
+    positions: int = 0
+    contested: int = 0
+    multi_source: int = 0  # claims with two positions or more
+
+    def __add__(self, other: object) -> Counts:
+        if not isinstance(other, Counts):
+            return NotImplemented
+        return Counts(*(a + b for a, b in zip(self, other, strict=True)))
+
+
+def count_claims(claims: Collection[Claim]) -> Counts:
+    """The counts of these claims."""
+    return Counts(
+        len(claims),
+        sum(len(claim.positions) for claim in claims),
+        sum(claim.contested for claim in claims),
+        sum(len(claim.positions) >= 2 for claim in claims),
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a store holds, in numbers (the line ``check`` ends with)."""
+
+    sources: int
+    topics: int
+    claims: int
+    positions: int
+    contested: int
+    multi_source: int
+
+
+def summarize(store: Store) -> Summary:
+    """The store's counts."""
+    return Summary(len(store.sources), len(store.topics), *count_claims(store.claims.values()))
+
+
 @dataclass
 class CheckResult:
     """A store as far as it is valid, and every problem found in it."""
 
     store: Store
     problems: list[Problem]
+
+    @property
+    def errors(self) -> int:
+        return count_errors(self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+    def report(self) -> CheckReport:
+        """The problems and the store's counts."""
+        return CheckReport(self.problems, summarize(self.store), self.store)
+
+
+@dataclass
+class CheckReport:
+    """Every problem of a store, and its counts: what ``check`` prints, which a
+    check can tell without building every claim (see ``checks.summary``)."""
+
+    problems: list[Problem]
+    summary: Summary
+    # What the counts were taken from, freed with the report: a command that
+    # ends its process at once then never frees it (0.04-0.08 s at 20,000 claims).
+    _kept: object = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> int:

@@ -29,8 +29,8 @@ import jinja2
 from markupsafe import Markup  # installed with jinja2, which depends on it
 
 from . import __version__
-from .analysis import SourceStats, find_contradictions, source_stats, summarize, topic_view
-from .models import STANCES, Claim, Position, Source, Store, Topic
+from .analysis import SourceStats, find_contradictions, source_stats, topic_view
+from .models import STANCES, Claim, Position, Source, Store, Topic, summarize
 from .quote_spans import SpanFinder, browser_text
 from .rules import PairAgreement, agreement, consensus, date_sort_key, date_span
 

@@ -21,8 +21,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from .analysis import SourceStats, Summary, TagStats, TopicStats, TopicView
-from .models import STANCES, Claim, Position, Source, Store
+from .analysis import SourceStats, TagStats, TopicStats, TopicView
+from .models import STANCES, Claim, Position, Source, Store, Summary
 from .problems import Problem
 from .visible import plural, visible, visible_line
 from .vocabulary import STANCE_MARKS

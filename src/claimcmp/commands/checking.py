@@ -12,10 +12,10 @@ import typer
 
 from ..problems import ClaimcmpError, Problem
 from ..visible import visible
-from .common import err, handles_errors, load_checked, options, out, print_problems
+from .common import LOADED, err, handles_errors, options, out, print_problems
 
 if TYPE_CHECKING:
-    from ..models import CheckResult
+    from ..models import CheckReport, CheckResult
 
 # How often ``check --watch`` looks for a change: a stat per path the last
 # check looked at (300 at 20,000 claims in 100 files: 5 ms, so 5% of a core
@@ -75,7 +75,10 @@ def check(
         if format is not CheckFormat.text:
             raise typer.BadParameter("--watch prints text only", param_hint="'--format'")
         watch_store(near_duplicate_threshold)
-    result = load_checked(near_duplicate_threshold)
+    from ..api import report
+
+    result = report(options.store, cache=options.use_cache, near_duplicate=near_duplicate_threshold)
+    LOADED[:] = [result]  # freed when the process ends, at once (``load_checked``)
     failed = bool(result.errors or (strict and result.warnings))
     if format is CheckFormat.json:
         from ..checkreport import check_json
@@ -90,12 +93,11 @@ def check(
     raise typer.Exit(1 if failed else 0)
 
 
-def print_summary(result: CheckResult) -> None:
-    from ..analysis import summarize
+def print_summary(result: CheckReport) -> None:
     from ..rendering import summary_line
 
     width = out.width if out.is_terminal else None  # piped: always one line
-    out.print(summary_line(summarize(result.store), result.errors, result.warnings, width), soft_wrap=True)
+    out.print(summary_line(result.summary, result.errors, result.warnings, width), soft_wrap=True)
 
 
 def watch_store(near_duplicate: float | None) -> None:
@@ -121,7 +123,7 @@ def watch_store(near_duplicate: float | None) -> None:
                 if out.is_terminal:
                     out.clear()
                 print_problems(result.problems, to=out)
-                print_summary(result)
+                print_summary(result.report())
             note = f"checked at {time.strftime('%H:%M:%S')} in {took_text}; watching (Ctrl-C to stop)"
             out.print(Text(note, style="dim"), soft_wrap=True)
             out.file.flush()

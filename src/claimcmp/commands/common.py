@@ -23,7 +23,7 @@ from ..problems import ClaimcmpError, Problem, StoreError, UnknownNameError
 from ..visible import visible
 
 if TYPE_CHECKING:
-    from ..models import CheckResult, Store
+    from ..models import CheckReport, CheckResult, Store
 
 
 # Store text reaches these consoles only as rich Text (see rendering): never markup, no emoji codes.
@@ -137,7 +137,7 @@ def load_checked(near_duplicate: float | None = None) -> CheckResult:
     return result
 
 
-LOADED: list[CheckResult] = []
+LOADED: list[CheckResult | CheckReport] = []
 
 
 def load() -> Store:
