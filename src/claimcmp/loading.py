@@ -874,7 +874,9 @@ def _near_duplicates_lean(
             return found
         units = {unit.file.path: unit for unit in check.units}
         whole = {path: units.get(path) for path in files if path not in units or units[path].summary is None}
-        plain = _near_duplicates_of(check, files, whole)
+        # A lean unit's digest: a file just written is hashed again (racy), not known.
+        digests = {path: unit.digest for path, unit in units.items()}
+        plain = _near_duplicates_of(check, files, whole, digests)
         if plain is None:
             raise _NotLean
         return [problem_from_plain(problem) for problem in plain[1]]
@@ -988,7 +990,10 @@ def _save_units_of(
 
 
 def _near_duplicates_of(
-    check: _StoreCheck, files: list[Path], validated: dict[Path, _Unit | None]
+    check: _StoreCheck,
+    files: list[Path],
+    validated: dict[Path, _Unit | None],
+    digests_known: Mapping[Path, bytes] | None = None,
 ) -> tuple[list[bytes], list[tuple[Any, ...]]] | None:
     """The near-duplicate rule's problems (as plain data), and the content
     digests of the files whose claims it ran on, in order; or None.
@@ -1021,7 +1026,8 @@ def _near_duplicates_of(
                 [claim.text for _, claim in claims],
             )
         else:
-            file, digest = _File(path, check.shown(path), None), check.memo.known_digest(path)
+            known = digests_known.get(path) if digests_known is not None else check.memo.known_digest(path)
+            file, digest = _File(path, check.shown(path), None), known
             got = check.memo.claim_texts(path, digest) if digest is not None else None
         if got is None or digest is None:
             return None
@@ -1063,7 +1069,7 @@ def _file_unit(check: _StoreCheck, path: Path, root: Path, *, lean: bool = False
     with _guard_beside(raw) as guard:
         digest = content_digest(raw)
         memo.read(path, digest)
-        unit = memo.load_unit(path, shown, digest)
+        unit = memo.load_unit(path, shown, digest, lean=lean)
         if unit is not None:
             return unit
         # A checker of its own collects this file's problems apart from the store's.
