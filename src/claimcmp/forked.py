@@ -2,9 +2,7 @@
 
 ``Beside(compute)`` forks a child that runs ``compute`` while the parent goes
 on with other work; ``result()`` waits for the child and returns its value
-(plain data: it comes back through a pipe as ``marshal`` bytes). With
-``then``, the child goes on to compute a second value once it has sent the
-first; ``then_result()`` waits for that one. The child is
+(plain data: it comes back through a pipe as ``marshal`` bytes). The child is
 a copy of the parent, so it needs nothing sent to it: it reads what it needs
 from memory, writes nothing but its value, and leaves with ``os._exit`` (no
 cleanup, no flushing of the parent's buffers, no garbage collection).
@@ -38,9 +36,8 @@ def can_fork() -> bool:
 class Beside:
     """``compute`` running in a forked child (or, failing that, later in this process)."""
 
-    def __init__(self, compute: Callable[[], Any], then: Callable[[], Any] | None = None) -> None:
+    def __init__(self, compute: Callable[[], Any]) -> None:
         self._compute = compute
-        self._then = then
         self._pid = 0
         self._stream: Any = None
         if not can_fork():
@@ -57,14 +54,7 @@ class Beside:
             try:
                 os.close(read_end)
                 with os.fdopen(write_end, "wb") as stream:
-                    data = marshal.dumps(compute())
-                    if then is not None:
-                        # The first value at once, after its length: the
-                        # parent goes on with it while this child computes the next.
-                        stream.write(len(data).to_bytes(8, "big") + data)
-                        stream.flush()
-                        data = marshal.dumps(then())
-                    stream.write(data)
+                    stream.write(marshal.dumps(compute()))
                 status = 0
             finally:
                 os._exit(status)
@@ -79,32 +69,13 @@ class Beside:
 
     def result(self) -> Any:
         """The value of ``compute``: the child's, once it is done, else computed now."""
-        if self._pid and self._then is None:
+        if self._pid:
             data = self._stream.read()
             status = self._reap()
             if status == 0:
                 with contextlib.suppress(ValueError, EOFError, TypeError):
                     return marshal.loads(data)
-        elif self._pid:
-            head = self._stream.read(8)
-            size = int.from_bytes(head, "big") if len(head) == 8 else -1
-            data = self._stream.read(size) if size >= 0 else b""
-            if len(data) == size:
-                with contextlib.suppress(ValueError, EOFError, TypeError):
-                    return marshal.loads(data)
-            self.close()  # a child that failed its first value has no second
         return self._compute()
-
-    def then_result(self) -> Any:
-        """The value of ``then``, once the child is done; None if no child
-        computed it (not forked, or it failed): the caller then does without."""
-        if not self._pid or self._then is None:
-            return None
-        data = self._stream.read()
-        if self._reap() == 0:
-            with contextlib.suppress(ValueError, EOFError, TypeError):
-                return marshal.loads(data)
-        return None
 
     def close(self) -> None:
         """Stop a child whose value is no longer wanted (after an exception)."""

@@ -694,8 +694,10 @@ class _StoreCheck:
     # 200 sources in 100 files.
     real_files: frozenset[str] | None = None
     raw_kept: int = 0  # characters of source text held as read (``_RAW_KEPT``)
-    # The child of ``_file_units`` that finds the near-duplicates after an edit.
+    # The child of ``_file_units`` that finds the near-duplicates after an edit,
+    # and the edited files (whose claims it read as they validate, or not).
     near_child: Beside | None = None
+    near_changed: list[Path] = field(default_factory=list)
     # Whether the files' results may come from the cache without their claims
     # (lean units: ``report``), when only problems and counts are wanted.
     lean: bool = False
@@ -873,10 +875,14 @@ def _near_duplicates_lean(
         if found is not None:
             return found
         units = {unit.file.path: unit for unit in check.units}
-        whole = {path: units.get(path) for path in files if path not in units or units[path].summary is None}
+        own = {
+            path: _claims_checked(units.get(path))
+            for path in files
+            if path not in units or units[path].summary is None
+        }
         # A lean unit's digest: a file just written is hashed again (racy), not known.
         digests = {path: unit.digest for path, unit in units.items()}
-        plain = _near_duplicates_of(check, files, whole, digests)
+        plain = _near_duplicates_of(check, files, own, digests)
         if plain is None:
             raise _NotLean
         return [problem_from_plain(problem) for problem in plain[1]]
@@ -887,14 +893,17 @@ def _near_duplicates_lean(
 def _near_duplicates_from(check: _StoreCheck) -> Callable[[], list[Problem] | None]:
     """The near-duplicate rule's problems from ``check.near_child``, asked for
     when the rule runs: None unless it ran on this store's very claims (the
-    same files' contents, in the same order)."""
+    same files' contents, in the same order, and the edited files' claims
+    read as they validated)."""
 
     def problems() -> list[Problem] | None:
         child, check.near_child = check.near_child, None
-        found = child.then_result() if child is not None else None
+        found = child.result() if child is not None else None
+        units = {unit.file.path: unit for unit in check.units}
         with contextlib.suppress(Exception):  # anything wrong with what came back: found here
-            digests, plain = found  # type: ignore[misc]
-            if digests == [unit.digest for unit in check.units]:
+            digests, read, plain = found  # type: ignore[misc]
+            checked = [_claims_checked(units.get(path)) for path in check.near_changed]
+            if digests == [unit.digest for unit in check.units] and read == checked:
                 return [problem_from_plain(problem) for problem in plain]
         return None
 
@@ -904,37 +913,27 @@ def _near_duplicates_from(check: _StoreCheck) -> Callable[[], list[Problem] | No
 def _file_units(check: _StoreCheck, files: list[Path], root: Path) -> list[_Unit]:
     """Each file's results, in order (``_file_unit``).
 
-    When the cache keeps files' results on disk, a forked child checks some
-    files and saves their results while this process checks or loads the
-    others; it then loads the child's (``_files_beside`` says which). After an
-    edit of one file of a hundred (20,000 claims), the child's validation
-    (0.05 s, most of it importing pydantic) overlaps the 0.09 s of decoding
-    the others; in a first check of those hundred files, each process checks
-    about half of them.
+    When the cache keeps files' results on disk, a first check of a store in
+    many files forks a child that checks the last files and saves their
+    results while this process checks the others, then loads the child's
+    (``_files_beside`` says which): each process checks about half of them.
 
-    After an edit (the cache knows every other file), the child goes on to
-    find the near-duplicate claims (``_near_duplicates_of``), which ``run``
-    takes from it (``check.near_child``).
+    After an edit (the cache knows every other file), this process checks
+    the edited files while a child finds the near-duplicate claims
+    (``_near_duplicates_beside``), which ``run`` takes from it
+    (``check.near_child``).
     """
     beside, after_edit = _files_beside(check, files)
     units: dict[Path, _Unit | None] = {}
-    if beside:
-        validated: dict[Path, _Unit | None] = {}  # filled in the child
-        then = (lambda: _near_duplicates_of(check, files, validated)) if after_edit else None
-        child = Beside(lambda: _save_units_of(check, beside, root, validated), then)
-        try:
+    if after_edit:
+        check.near_child = Beside(lambda: _near_duplicates_beside(check, files, beside))
+        check.near_changed = [path for path in files if path in beside]
+    elif beside:
+        with Beside(lambda: _save_units_of(check, beside, root)) as child:
             for path in files:
                 if path not in beside:
                     units[path] = _file_unit(check, path, root, lean=check.lean)
-            if child.forked:
-                child.result()
-        except BaseException:
-            child.close()
-            raise
-        if child.forked and then is not None:
-            check.near_child = child
-        else:
-            child.close()
+            child.result()
     for path in files:
         if path not in units:
             units[path] = _file_unit(check, path, root, lean=check.lean and path not in beside)
@@ -977,62 +976,107 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _save_units_of(
-    check: _StoreCheck, files: set[Path], root: Path, validated: dict[Path, _Unit | None]
-) -> int:
-    """Check these files and keep their results, in the cache and in
-    ``validated`` (in a child: see ``_file_units``)."""
+def _save_units_of(check: _StoreCheck, files: set[Path], root: Path) -> int:
+    """Check these files and keep their results in the cache (in a child: see
+    ``_file_units``)."""
     for path in files:
-        unit = validated[path] = _file_unit(check, path, root)
+        unit = _file_unit(check, path, root)
         if unit is not None and unit.dirty:
             check.memo.save_unit(unit)
     return len(files)
 
 
+def _near_duplicates_beside(
+    check: _StoreCheck, files: list[Path], changed: set[Path]
+) -> tuple[list[bytes], list[tuple[bytes, ClaimTexts] | None], list[tuple[Any, ...]]] | None:
+    """(In the child of ``_file_units``, after an edit) the near-duplicates
+    of the claims of the edited files as the fast reader reads them, not
+    validated (``_claims_as_read``), and of the other files' claims in the
+    cache (``_near_duplicates_of``); with the edited files' claims it read,
+    in order, so that ``_near_duplicates_from`` uses the problems only if
+    they are the claims this process validated. Meanwhile this process
+    validates the edited files itself and reads the others' summaries: the
+    two take about as long (0.1 s after an edit at 20,000 claims)."""
+    read = {path: _claims_as_read(path) for path in files if path in changed}
+    if None in read.values():
+        return None  # not the claims that validate: found by this process
+    found = _near_duplicates_of(check, files, read)
+    if found is None:
+        return None
+    return found[0], list(read.values()), found[1]
+
+
+def _claims_as_read(path: Path) -> tuple[bytes, ClaimTexts] | None:
+    """A YAML file's content digest, and the indices, ids and texts of its
+    claims as the fast reader reads them (validated or not); None if any
+    claim has no id or text, or the file cannot be read so."""
+    raw = _read_raw(path, path, [])
+    if raw is None or not _guard_of(raw):
+        return None
+    data = read_fast_bytes(raw.removeprefix(_BOM))
+    claims = data.get("claims", []) if isinstance(data, dict) else None
+    if not isinstance(claims, list):
+        return None
+    ids: list[str] = []
+    texts: list[str] = []
+    for claim in claims:
+        claim_id, text = (claim.get("id"), claim.get("text")) if isinstance(claim, dict) else (None, None)
+        if not isinstance(claim_id, str) or not isinstance(text, str):
+            return None
+        ids.append(claim_id)
+        texts.append(text)
+    return content_digest(raw), (list(range(len(claims))), ids, texts)
+
+
+def _claims_checked(unit: _Unit | None) -> tuple[bytes, ClaimTexts] | None:
+    """A file's content digest, and its valid claims' indices, ids and texts."""
+    if unit is None:
+        return None
+    claims = unit.items.get("claims", ())
+    texts = (
+        [index for index, _ in claims],
+        [claim.id for _, claim in claims],
+        [claim.text for _, claim in claims],
+    )
+    return unit.digest, texts
+
+
 def _near_duplicates_of(
     check: _StoreCheck,
     files: list[Path],
-    validated: dict[Path, _Unit | None],
+    own: Mapping[Path, tuple[bytes, ClaimTexts] | None],
     digests_known: Mapping[Path, bytes] | None = None,
 ) -> tuple[list[bytes], list[tuple[Any, ...]]] | None:
     """The near-duplicate rule's problems (as plain data), and the content
     digests of the files whose claims it ran on, in order; or None.
 
-    Run in the child of ``_file_units`` after an edit, once it has saved the
-    edited files' results (``validated``): it reads the other files' claims'
-    ids and texts from the cache, a tenth of their results
-    (``Memo.claim_texts``), merges them as ``_merge`` does (the
-    first claim of an id wins) and runs the rule, while this process decodes
-    the files' results. That spares this process the rule and a later fork,
-    whose copied pages cost as much as the rule (measured after an edit at
-    20,000 claims). The digests let ``run`` use the problems only for the very
-    claims it merged (a file's claims are those of its content).
+    ``own``: the digest and claims of some files, as this process has them
+    (None: a file with no claims); the others' claims' ids and texts come from
+    the cache, a tenth of their results (``Memo.claim_texts``), for the digest
+    ``digests_known`` gives, else the cache's. The claims are merged as
+    ``_merge`` does (the first claim of an id wins). The digests let ``run``
+    use the problems only for the very claims it merged (a file's claims are
+    those of its content).
     """
     digests: list[bytes] = []
-    digest: bytes | None
     origins: dict[tuple[str, str], tuple[_File, Loc]] = {}
     ids: list[str] = []
     texts: list[str] = []
     for path in files:
-        if path in validated:
-            unit = validated[path]
-            if unit is None:
+        file = _File(path, check.shown(path), None)
+        got: tuple[bytes, ClaimTexts] | None
+        if path in own:
+            got = own[path]
+            if got is None:
                 continue
-            file, digest = unit.file, unit.digest
-            claims = unit.items.get("claims", ())
-            got: ClaimTexts | None = (
-                [index for index, _ in claims],
-                [claim.id for _, claim in claims],
-                [claim.text for _, claim in claims],
-            )
         else:
-            known = digests_known.get(path) if digests_known is not None else check.memo.known_digest(path)
-            file, digest = _File(path, check.shown(path), None), known
-            got = check.memo.claim_texts(path, digest) if digest is not None else None
-        if got is None or digest is None:
-            return None
-        digests.append(digest)
-        for index, claim_id, text in zip(*got, strict=True):
+            digest = digests_known.get(path) if digests_known is not None else check.memo.known_digest(path)
+            claims = check.memo.claim_texts(path, digest) if digest is not None else None
+            if digest is None or claims is None:
+                return None
+            got = digest, claims
+        digests.append(got[0])
+        for index, claim_id, text in zip(*got[1], strict=True):
             if ("claim", claim_id) not in origins:
                 origins[("claim", claim_id)] = (file, ("claims", index))
                 ids.append(claim_id)

@@ -34,8 +34,7 @@ def test_the_value_is_the_childs() -> None:
 
 
 @needs_fork
-@pytest.mark.parametrize("then", [None, lambda: "second"], ids=["one value", "two values"])
-def test_a_child_that_fails_is_replaced_by_this_process(then: Callable[[], str] | None) -> None:
+def test_a_child_that_fails_is_replaced_by_this_process() -> None:
     parent = os.getpid()
 
     def compute() -> str:
@@ -43,10 +42,9 @@ def test_a_child_that_fails_is_replaced_by_this_process(then: Callable[[], str] 
             raise RuntimeError("the child fails")
         return "computed here"
 
-    with forked.Beside(compute, then) as child:
+    with forked.Beside(compute) as child:
         assert child.forked
         assert child.result() == "computed here"
-        assert child.then_result() is None  # a child that failed its first value has no second
 
 
 @needs_fork
@@ -66,46 +64,20 @@ def test_a_child_no_longer_wanted_is_stopped_and_reaped() -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
-@needs_fork
-def test_a_second_value_follows_the_first_which_comes_at_once(tmp_path: Path) -> None:
-    go = tmp_path / "go"
-
-    def then() -> str:
-        while not go.exists():  # the first value must reach the parent before this ends
-            threading.Event().wait(0.01)
-        return "second"
-
-    with forked.Beside(lambda: "first", then) as child:
-        assert child.result() == "first"
-        go.touch()
-        assert child.then_result() == "second"
-
-
-@needs_fork
-def test_a_second_value_that_fails_is_none_and_the_first_stands() -> None:
-    def then() -> str:
-        raise RuntimeError("the child fails")
-
-    with forked.Beside(lambda: "first", then) as child:
-        assert child.result() == "first"
-        assert child.then_result() is None
-
-
 def test_without_fork_the_value_is_computed_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked, "can_fork", lambda: False)
     calls: list[int] = []
     child = forked.Beside(lambda: calls.append(1) or len(calls))
     assert not child.forked and calls == []
     assert child.result() == 1
-    assert forked.Beside(lambda: 1, lambda: 2).then_result() is None  # the caller does without
 
 
 def _recorded(forks: list[bool]) -> type[forked.Beside]:
     """``forked.Beside``, noting in ``forks`` whether each one forked."""
 
     class Recorded(forked.Beside):
-        def __init__(self, compute: Callable[[], Any], then: Callable[[], Any] | None = None) -> None:
-            super().__init__(compute, then)
+        def __init__(self, compute: Callable[[], Any]) -> None:
+            super().__init__(compute)
             forks.append(self.forked)
 
     return Recorded
@@ -333,17 +305,51 @@ def test_near_duplicates_without_the_other_files_entries_are_found_here(
     # The cache dropped the other files' entries (it keeps 4,096): the child
     # cannot read their claims, so this process runs the rule itself.
     sent: list[Any] = []
-    then_result = forked.Beside.then_result
+    result = forked.Beside.result
 
     def entries_dropped() -> None:
         for entry in (tmp_path / "cache").glob("*.unit"):
             entry.unlink()
-        monkeypatch.setattr(
-            forked.Beside, "then_result", lambda self: sent.append(then_result(self)) or sent[-1]
-        )
+        monkeypatch.setattr(forked.Beside, "result", lambda self: sent.append(result(self)) or sent[-1])
 
     cached, data = _checked_after_an_edit(tmp_path, monkeypatch, between=entries_dropped)
     assert sent == [None]  # the child asked, and had nothing to send
+    _with_the_near_duplicate(cached, data)
+
+
+@needs_fork
+@pytest.mark.parametrize(
+    ("text", "child_read_it"),
+    [("12", False), ('"A claim with no positions."', True)],
+    ids=["number", "no positions"],
+)
+def test_near_duplicates_of_claims_read_otherwise_than_they_validate_are_not_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str, child_read_it: bool
+) -> None:
+    # The child reads the edited file's claims without validating them: if
+    # they are not the claims this process validated (a claim that fails
+    # validation), its problems are not used, and the rule runs here. A claim
+    # whose text is not a string, the child does not even try.
+    sent: list[Any] = []
+    result = forked.Beside.result
+    ran: list[int] = []
+    rule = loading.near_duplicate_problems
+    monkeypatch.setattr(
+        loading, "near_duplicate_problems", lambda *args: ran.append(os.getpid()) or rule(*args)
+    )
+    monkeypatch.setattr("claimcmp.checks.similarity.near_duplicate_problems", loading.near_duplicate_problems)
+
+    def broken_claim_added() -> None:
+        ran.clear()
+        monkeypatch.setattr(forked.Beside, "result", lambda self: sent.append(result(self)) or sent[-1])
+        more = tmp_path / "data" / "c-more.yaml"
+        bad = f"  - id: broken\n    topic: mandate\n    text: {text}\n    positions: []\n"
+        more.write_text(more.read_text(encoding="utf-8") + bad, encoding="utf-8")
+
+    cached, data = _checked_after_an_edit(tmp_path, monkeypatch, between=broken_claim_added)
+    assert len(sent) == 1 and (sent[0] is not None) == child_read_it
+    assert ran == [os.getpid()]  # the rule ran here, once
+    assert cached.errors
     _with_the_near_duplicate(cached, data)
 
 
