@@ -184,9 +184,13 @@ def test_after_an_edit_the_other_files_claims_are_not_built(
     data = _store(tmp_path)
     invoke(runner, "--store", str(data), "check")
     decoded = _decoded(monkeypatch)
+    saved: list[str] = []
+    encode = cache.encode_unit
+    monkeypatch.setattr(cache, "encode_unit", lambda unit: saved.append(unit.file.path.name) or encode(unit))
     _toggle(tmp_path, "an edit of a text")
     code, output = invoke(runner, "--store", str(data), "check")
     assert code == 0
+    assert saved == ["b-first.yaml"]  # the lean units are never written back
     assert "valid: 3 sources, 2 topics, 3 claims, 6 positions, 2 contested" in output
     # The edited file is read and validated (no entry), its previous version
     # decoded whole (its quotes' lines, found before), the others lean.

@@ -642,6 +642,8 @@ def encode_unit(unit: _Unit) -> Iterator[bytes]:
     (``checks.summary``: with the header, all a check that builds no claims
     needs), its quotes' lines in each text, then its claims a thousand at a
     time (their plain tuples never all exist at once next to the store)."""
+    if unit.summary is not None:
+        raise ValueError("a lean unit, without its claims: never saved")
     items = unit.items
     outcomes = unit.anchored.values()
     # As columns, one entry per source: built back at C speed (a loop per file
@@ -667,7 +669,7 @@ def encode_unit(unit: _Unit) -> Iterator[bytes]:
         anchored,
     )
     yield _framed(header)
-    summary = unit.summary if unit.summary is not None else summarize_claims([c for _, c in claims])
+    summary = summarize_claims([c for _, c in claims])
     yield _framed((*summary[1:5], summary.quote_keys.tobytes(), tuple(summary.counts)))
     yield _framed([lines for _, lines, _, _ in outcomes])
     for start in range(0, len(claims), _CHUNK):
@@ -717,27 +719,48 @@ def decode_unit(
         job = _QuoteJob(file, tuple(loc), _text(quote), None)
         unit.orphans.setdefault(_text(source), []).append(job)
     sources, shown_texts, digests, missing, left = anchored
-    # A lean unit's lines are never applied: one empty dict stands for each.
-    lines_of = [{}] * len(sources) if lean else marshal.loads(lines_part)
     # The types in bulk: a check per file and source cost 7 ms at 100 files x 200 sources.
     all_of(sources, TEXT)
     all_of(shown_texts, TEXT)
     all_of(digests, frozenset({bytes}))
+    all_of(itertools.chain(missing, left), frozenset({list}))
+    if not len(sources) == len(shown_texts) == len(digests) == len(missing) == len(left):
+        raise ValueError("outcomes miscounted")
+    if len(set(sources)) != len(sources):
+        raise ValueError("a source twice")
+    # Most texts have no quote missing: only those with one are built one by one.
+    not_found: list[list[tuple[str, int, Problem]]] = [[] for _ in missing] if not lean else []
+    left_out: list[list[Problem]] = [[] for _ in left] if not lean else []
+    with_problems = [at for at in range(len(sources)) if missing[at] or left[at]]
+    if lean:
+        # The texts as columns, compared with the check's texts at once
+        # (``loading._build_where_needed``), and only the outcomes with a
+        # problem built (a lean unit's lines are never applied): a tuple per
+        # file and text cost 0.015 s at 100 files x 200 texts.
+        unit.lean_texts = (sources, shown_texts, digests)
+        for at in with_problems:
+            unit.anchored[sources[at]] = (
+                (shown_texts[at], digests[at]),
+                {},
+                *_problems_at(missing, left, at),
+            )
+        return unit
+    lines_of = marshal.loads(lines_part)
     all_of(lines_of, frozenset({dict}))
     all_of(itertools.chain.from_iterable(map(dict.values, lines_of)), frozenset({int}))
-    all_of(itertools.chain(missing, left), frozenset({list}))
-    # Most texts have no quote missing: only those with one are built one by one.
-    not_found: list[list[tuple[str, int, Problem]]] = [[] for _ in missing]
-    for at in filter(missing.__getitem__, range(len(missing))):
-        not_found[at] = [(_text(c), int(i), problem_from_plain(p)) for c, i, p in missing[at]]
-    left_out: list[list[Problem]] = [[] for _ in left]
-    for at in filter(left.__getitem__, range(len(left))):
-        left_out[at] = list(map(problem_from_plain, left[at]))
+    for at in with_problems:
+        not_found[at], left_out[at] = _problems_at(missing, left, at)
     keys = zip(shown_texts, digests, strict=True)
     unit.anchored = dict(zip(sources, zip(keys, lines_of, not_found, left_out, strict=True), strict=True))
-    if len(unit.anchored) != len(sources):
-        raise ValueError("a source twice")
     return unit
+
+
+def _problems_at(
+    missing: list[Any], left: list[Any], at: int
+) -> tuple[list[tuple[str, int, Problem]], list[Problem]]:
+    """The problems of one file's quotes in one text, from ``encode_unit``'s columns."""
+    not_found = [(_text(c), int(i), problem_from_plain(p)) for c, i, p in missing[at]]
+    return not_found, list(map(problem_from_plain, left[at]))
 
 
 def _summary(ids: Any, plain: Any) -> ClaimsSummary:

@@ -238,6 +238,9 @@ class _Unit:
     lost: set[str] = field(default_factory=set)  # claim ids another file took first (this check)
     # A lean unit's (``cache.decode_unit``): its claims not built, their summary instead.
     summary: ClaimsSummary | None = None
+    # ... and the texts its outcomes are of, as columns: their sources, shown
+    # paths and digests (only its outcomes with a problem are in ``anchored``).
+    lean_texts: tuple[list[str], list[str], list[bytes]] | None = None
     _quotes: dict[str, list[tuple[str, int, int, str]]] | None = None
 
     def reused(self) -> _Unit:
@@ -849,18 +852,31 @@ def _build_where_needed(check: _StoreCheck, texts: list[tuple[str, _Text]]) -> N
         unit.summary or summarize_claims([claim for _, claim in unit.items.get("claims", ())])
         for unit in check.units
     ]
+    opened = (
+        [source_id for source_id, _ in texts],
+        [t.key[0] for _, t in texts],
+        [t.key[1] for _, t in texts],
+    )
     for at, (unit, summary, crossing) in enumerate(
         zip(check.units, summaries, shared(summaries), strict=True)
     ):
-        if unit.summary is None:
+        if unit.summary is None or unit.lean_texts is None:
             continue
-        known = all(unit.anchored.get(source_id, (None,))[0] == text.key for source_id, text in texts)
+        # Most often the same texts in the same order: one comparison.
+        known = unit.lean_texts == opened or _knows(unit.lean_texts, texts)
         if known and not crossing and quiet(summary, sources, topics):
             continue
         whole = check.memo.load_unit(unit.file.path, unit.file.shown, unit.digest)
         if whole is None or whole.summary is not None:
             raise _NotLean
         check.units[at] = whole
+
+
+def _knows(lean_texts: tuple[list[str], list[str], list[bytes]], texts: list[tuple[str, _Text]]) -> bool:
+    """Whether a lean unit's outcomes are of these very texts (its own may
+    include others, since gone)."""
+    keys = dict(zip(lean_texts[0], zip(lean_texts[1], lean_texts[2], strict=True), strict=True))
+    return all(keys.get(source_id) == text.key for source_id, text in texts)
 
 
 def _near_duplicates_lean(
@@ -1187,8 +1203,8 @@ class _Anchoring:
         plan = _Plan(source_id, text, [], [])
         for unit in self.check.units:
             done = unit.anchored.get(source_id)
-            if done is not None and done[0] == text.key:
-                continue
+            if unit.summary is not None or (done is not None and done[0] == text.key):
+                continue  # known (a lean unit's outcomes are: ``_build_where_needed``)
             found = _found_before(self.check.memo.previous_unit(unit), source_id, text.key)
             quotes = unit.quotes_of(source_id)
             if found:
@@ -1217,6 +1233,8 @@ class _Anchoring:
                 outcomes = _outcomes(unit, source_id, *planned, lines_found, self.missing_quote(text))
                 done = unit.anchored[source_id] = (text.key, *outcomes)
                 unit.dirty = True
+            elif unit.summary is not None and source_id not in unit.anchored:
+                continue  # a lean unit's outcome without a problem (its lines are not applied)
             else:
                 done = unit.anchored[source_id]
             _, lines, problems, orphans = done
