@@ -490,7 +490,11 @@ def _memo(folder: Path | None, unit_key: bytes, manifest: Any, session: Session 
             entry = self._entry(unit.file.path, unit.digest)
             with contextlib.suppress(OSError, ValueError):
                 if entry is not None:
-                    _write_entry(entry.parent, entry, encode_unit(unit), KEEP_UNITS, ".unit")
+                    # A store of one file never reads a file's results lean: its
+                    # summary (0.08 s at 20,000 claims) would cost every first check.
+                    summarized = self.listing is not None and len(self.listing) > 1
+                    parts = encode_unit(unit, summarized=summarized)
+                    _write_entry(entry.parent, entry, parts, KEEP_UNITS, ".unit")
                 unit.dirty = False
 
     return _CacheMemo()
@@ -635,13 +639,14 @@ def decode(payload: bytes | memoryview) -> CheckResult:
     return CheckResult(store, problems)
 
 
-def encode_unit(unit: _Unit) -> Iterator[bytes]:
+def encode_unit(unit: _Unit, *, summarized: bool = True) -> Iterator[bytes]:
     """One file's results as marshal data, in parts: its claims' indices and
     ids, their texts (the ids and texts are all the near-duplicates need:
     ``unit_claim_texts``), a header, its claims' summary
     (``checks.summary``: with the header, all a check that builds no claims
-    needs), its quotes' lines in each text, then its claims a thousand at a
-    time (their plain tuples never all exist at once next to the store)."""
+    needs; None unless ``summarized``), its quotes' lines in each text, then
+    its claims a thousand at a time (their plain tuples never all exist at
+    once next to the store)."""
     if unit.summary is not None:
         raise ValueError("a lean unit, without its claims: never saved")
     items = unit.items
@@ -669,8 +674,8 @@ def encode_unit(unit: _Unit) -> Iterator[bytes]:
         anchored,
     )
     yield _framed(header)
-    summary = summarize_claims([c for _, c in claims])
-    yield _framed((*summary[1:5], summary.quote_keys.tobytes(), tuple(summary.counts)))
+    summary = summarize_claims([c for _, c in claims]) if summarized else None
+    yield _framed((*summary[1:5], summary.quote_keys.tobytes(), tuple(summary.counts)) if summary else None)
     yield _framed([lines for _, lines, _, _ in outcomes])
     for start in range(0, len(claims), _CHUNK):
         chunk = claims[start : start + _CHUNK]
@@ -693,7 +698,9 @@ def decode_unit(
     next(parts)  # the texts: in the claims' columns too
     problems, sources, topics, chunks, broken, topic_refs, orphans, anchored = marshal.loads(next(parts))
     summary_part, lines_part = next(parts), next(parts)
-    summary = _summary(ids, marshal.loads(summary_part)) if lean else None
+    plain_summary = marshal.loads(summary_part) if lean else None
+    lean = plain_summary is not None  # an entry without a summary is decoded whole
+    summary = _summary(ids, plain_summary) if lean else None
     claims: list[tuple[int, Claim]] = []
     for _ in range(chunks):
         part = next(parts)
