@@ -4,10 +4,12 @@ only the edited file is checked again.
 Two kinds of entry, in the user's cache folder (``$CLAIMCMP_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/claimcmp``, else ``~/.cache/claimcmp``), out of every git tree:
 
-* one per store (``*.store``): the whole checked result, and a manifest of every
-  path the check looked at (each YAML file, each source text as the store names
-  it, the ones that were missing too, and the store folder's list of YAML files),
-  with what each resolved to, its ``stat`` signature and its content digest. The
+* one per store (``*.store``): a manifest of every path the check looked at
+  (each YAML file, each source text as the store names it, the ones that were
+  missing too, and the store folder's list of YAML files), with what each
+  resolved to, its ``stat`` signature and its content digest; then the check's
+  report (its problems and the store's counts: all ``claimcmp check`` prints);
+  then, after a check that changed nothing, the whole checked result. The
   entry is served only if every path still resolves to the same file with the
   same signature.
 * one per YAML file and content (``*.unit``): that file's items, its own
@@ -15,8 +17,11 @@ Two kinds of entry, in the user's cache folder (``$CLAIMCMP_CACHE_DIR``, else
   content digest. A check that cannot use the store entry reads, validates and
   anchors only the files and texts that changed, then reruns the checks across
   files (references, duplicate ids) on the merged result. The entry begins
-  with its claims' indices, ids and texts, which the near-duplicates after an
-  edit read alone (``unit_claim_texts``).
+  with its claims' indices and ids, then their texts, which the
+  near-duplicates after an edit read alone (``unit_claim_texts``); its
+  claims' summary (``checks.summary``) comes before their lines and columns,
+  which a check that needs no claim of the file (``claimcmp check``) does
+  not decode (``decode_unit(lean=True)``).
 
 A signature is (mode, size, mtime_ns, ctime_ns, inode, device): any write changes
 the ctime, which no program can set back. A file whose timestamps are too close

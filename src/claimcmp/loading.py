@@ -745,10 +745,10 @@ class _StoreCheck:
             )
         for unit in self.units:
             _merge(self, unit, store, ("claims",))
-        other_topics = self.broken_topic_refs.union(
+        elsewhere = self.broken_topic_refs.union(
             *(unit.summary.topics for unit in self.units if unit.summary is not None)
         )
-        check = CheckInput(store, self.origins, self.broken, other_topics, self.near_duplicate)
+        check = CheckInput(store, self.origins, self.broken, elsewhere, self.near_duplicate)
 
         def plans() -> list[_Plan]:
             if not lean:

@@ -45,8 +45,10 @@ class CheckInput:
     # (kind, id) of items that failed validation (already reported): references
     # to them are not reported again.
     broken: frozenset[tuple[str, str]] | set[tuple[str, str]]
-    # The topics named by claims that failed validation: they count as used.
-    broken_topic_refs: frozenset[str] | set[str]
+    # The topics named by claims not in the store: those that failed
+    # validation, and those of the files a check read lean (``checks.summary``).
+    # They count as used.
+    topics_named_elsewhere: frozenset[str] | set[str]
     near_duplicate: float  # the near-duplicate threshold (checks/similarity.py)
 
 

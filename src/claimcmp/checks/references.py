@@ -87,7 +87,7 @@ def claim_references(check: CheckInput) -> Iterator[Problem]:
 
 def empty_topics(check: CheckInput) -> Iterator[Problem]:
     """Each topic has a claim (a claim that failed validation counts)."""
-    used_topics = {c.topic for c in check.store.claims.values()} | check.broken_topic_refs
+    used_topics = {c.topic for c in check.store.claims.values()} | check.topics_named_elsewhere
     for topic_id in check.store.topics:
         if topic_id not in used_topics:
             file, loc = check.origins[("topic", topic_id)]
