@@ -652,7 +652,7 @@ def encode_unit(unit: _Unit, *, summarized: bool = True) -> Iterator[bytes]:
     needs; None unless ``summarized``), its quotes' lines in each text, then
     its claims a thousand at a time (their plain tuples never all exist at
     once next to the store)."""
-    if unit.summary is not None:
+    if unit.lean:
         raise ValueError("a lean unit, without its claims: never saved")
     items = unit.items
     outcomes = unit.anchored.values()
@@ -679,7 +679,8 @@ def encode_unit(unit: _Unit, *, summarized: bool = True) -> Iterator[bytes]:
         anchored,
     )
     yield _framed(header)
-    summary = summarize_claims([c for _, c in claims]) if summarized else None
+    # A unit's claims do not change once read: a summary known is kept as is.
+    summary = (unit.summary or summarize_claims([c for _, c in claims])) if summarized else None
     yield _framed((*summary[1:5], summary.quote_keys.tobytes(), tuple(summary.counts)) if summary else None)
     yield _framed([lines for _, lines, _, _ in outcomes])
     for start in range(0, len(claims), _CHUNK):
@@ -703,9 +704,9 @@ def decode_unit(
     next(parts)  # the texts: in the claims' columns too
     problems, sources, topics, chunks, broken, topic_refs, orphans, anchored = marshal.loads(next(parts))
     summary_part, lines_part = next(parts), next(parts)
-    plain_summary = marshal.loads(summary_part) if lean else None
-    lean = plain_summary is not None  # an entry without a summary is decoded whole
-    summary = _summary(ids, plain_summary) if lean else None
+    plain_summary = marshal.loads(summary_part)
+    lean = lean and plain_summary is not None  # an entry without a summary is decoded whole
+    summary = _summary(ids, plain_summary) if plain_summary is not None else None
     claims: list[tuple[int, Claim]] = []
     for _ in range(chunks):
         part = next(parts)
@@ -717,7 +718,7 @@ def decode_unit(
     if next(parts, None) is not None:
         raise ValueError("trailing data")
     file = _File(path, shown, None)
-    unit = _Unit(file, digest, dirty=False, summary=summary)
+    unit = _Unit(file, digest, dirty=False, summary=summary, lean=lean)
     unit.problems = [problem_from_plain(p) for p in problems]
     unit.items = {
         "sources": [(int(i), _source(s)) for i, s in sources],

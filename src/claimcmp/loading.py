@@ -236,9 +236,11 @@ class _Unit:
     ] = field(default_factory=dict)
     dirty: bool = True  # not yet saved as it is
     lost: set[str] = field(default_factory=set)  # claim ids another file took first (this check)
-    # A lean unit's (``cache.decode_unit``): its claims not built, their summary instead.
+    # Its claims' summary (``checks.summary``), where known: a lean unit's
+    # (``cache.decode_unit``), whose claims are not built, always.
     summary: ClaimsSummary | None = None
-    # ... and the texts its outcomes are of, as columns: their sources, shown
+    lean: bool = False
+    # A lean unit's texts its outcomes are of, as columns: their sources, shown
     # paths and digests (only its outcomes with a problem are in ``anchored``).
     lean_texts: tuple[list[str], list[str], list[bytes]] | None = None
     _quotes: dict[str, list[tuple[str, int, int, str]]] | None = None
@@ -737,7 +739,7 @@ class _StoreCheck:
         found_beside: dict[Rule, Callable[[], list[Problem] | None]] = {}
         if self.near_child is not None:  # after an edit, ``_file_units``'s child finds the near-duplicates
             found_beside[near_duplicates] = _near_duplicates_from(self)
-        lean = any(unit.summary is not None for unit in self.units)
+        lean = any(unit.lean for unit in self.units)
         if lean:
             _build_where_needed(self, open_texts())
             found_beside[near_duplicates] = _near_duplicates_lean(
@@ -746,7 +748,7 @@ class _StoreCheck:
         for unit in self.units:
             _merge(self, unit, store, ("claims",))
         elsewhere = self.broken_topic_refs.union(
-            *(unit.summary.topics for unit in self.units if unit.summary is not None)
+            *(unit.summary.topics for unit in self.units if unit.summary is not None and unit.lean)
         )
         check = CheckInput(store, self.origins, self.broken, elsewhere, self.near_duplicate)
 
@@ -832,7 +834,7 @@ def _report(check: _StoreCheck) -> CheckReport:
         result = check.run(anchor_quotes=True)
     store = result.store
     counts = sum(
-        (unit.summary.counts for unit in check.units if unit.summary is not None),
+        (unit.summary.counts for unit in check.units if unit.summary is not None and unit.lean),
         count_claims(store.claims.values()),
     )
     return CheckReport(result.problems, Summary(len(store.sources), len(store.topics), *counts), store)
@@ -860,14 +862,14 @@ def _build_where_needed(check: _StoreCheck, texts: list[tuple[str, _Text]]) -> N
     for at, (unit, summary, crossing) in enumerate(
         zip(check.units, summaries, shared(summaries), strict=True)
     ):
-        if unit.summary is None or unit.lean_texts is None:
+        if not unit.lean or unit.lean_texts is None:
             continue
         # Most often the same texts in the same order: one comparison.
         known = unit.lean_texts == opened or _knows(unit.lean_texts, texts)
         if known and not crossing and quiet(summary, sources, topics):
             continue
         whole = check.memo.load_unit(unit.file.path, unit.file.shown, unit.digest)
-        if whole is None or whole.summary is not None:
+        if whole is None or whole.lean:
             raise _NotLean
         check.units[at] = whole
 
@@ -894,7 +896,7 @@ def _near_duplicates_lean(
         own = {
             path: _claims_checked(units.get(path))
             for path in files
-            if path not in units or units[path].summary is None
+            if path not in units or not units[path].lean
         }
         # A lean unit's digest: a file just written is hashed again (racy), not known.
         digests = {path: unit.digest for path, unit in units.items()}
@@ -949,6 +951,11 @@ def _file_units(check: _StoreCheck, files: list[Path], root: Path) -> list[_Unit
             for path in files:
                 if path not in beside:
                     units[path] = _file_unit(check, path, root, lean=check.lean)
+            # Their claims' summaries, which their cache entries keep, while
+            # the child, which also writes entries, works on.
+            for unit in units.values():
+                if unit is not None and unit.summary is None:
+                    unit.summary = summarize_claims([claim for _, claim in unit.items.get("claims", ())])
             child.result()
     for path in files:
         if path not in units:
@@ -1203,7 +1210,7 @@ class _Anchoring:
         plan = _Plan(source_id, text, [], [])
         for unit in self.check.units:
             done = unit.anchored.get(source_id)
-            if unit.summary is not None or (done is not None and done[0] == text.key):
+            if unit.lean or (done is not None and done[0] == text.key):
                 continue  # known (a lean unit's outcomes are: ``_build_where_needed``)
             found = _found_before(self.check.memo.previous_unit(unit), source_id, text.key)
             quotes = unit.quotes_of(source_id)
@@ -1233,7 +1240,7 @@ class _Anchoring:
                 outcomes = _outcomes(unit, source_id, *planned, lines_found, self.missing_quote(text))
                 done = unit.anchored[source_id] = (text.key, *outcomes)
                 unit.dirty = True
-            elif unit.summary is not None and source_id not in unit.anchored:
+            elif unit.lean and source_id not in unit.anchored:
                 continue  # a lean unit's outcome without a problem (its lines are not applied)
             else:
                 done = unit.anchored[source_id]
@@ -1243,7 +1250,7 @@ class _Anchoring:
             self.store.anchors.update(lines)
             for claim_id, index, problem in problems:
                 # A lean unit's claims are all in the store (no id of theirs is shared).
-                if unit.summary is not None or origins.get(("claim", claim_id)) == (
+                if unit.lean or origins.get(("claim", claim_id)) == (
                     unit.file,
                     ("claims", index),
                 ):
