@@ -696,7 +696,8 @@ def decode_unit(
 ) -> _Unit:
     """A file's results from ``encode_unit``'s data; raises on a wrong shape.
     ``lean``: without its claims, but with their summary (``_Unit.summary``)
-    and without its quotes' lines (what ``claimcmp check`` needs)."""
+    and without its quotes' lines (what ``claimcmp check`` needs), if the
+    entry has a summary (``_Unit.lean``)."""
     from .loading import _File, _QuoteJob, _Unit
 
     parts = _parts(payload)

@@ -157,7 +157,7 @@ class Memo:
 
     def load_unit(self, path: Path, shown: Path, digest: bytes, *, lean: bool = False) -> _Unit | None:
         """The results for the YAML file at ``path`` with this content, if kept;
-        ``lean``: without its claims, if the memo can (``_Unit.summary``)."""
+        ``lean``: without its claims, if the memo can (``_Unit.lean``)."""
         return None
 
     def save_unit(self, unit: _Unit) -> None:
@@ -176,7 +176,7 @@ class Memo:
 
 class _NotLean(Exception):
     """What a check with lean units needed from the cache is gone: it is made
-    again without them (``_StoreCheck.report``)."""
+    again without them (``_report``)."""
 
 
 # A file's valid claims: their indices in its list of claims, their ids, their texts.
