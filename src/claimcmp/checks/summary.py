@@ -61,7 +61,8 @@ def summarize_claims(claims: Collection[Claim]) -> ClaimsSummary:
         for position in claim.positions:
             if latest.get(position.source, -1) < start:
                 latest[position.source] = start
-    # The source's fingerprint above the quote's: two sources' same quote never meet.
+    # The source's fingerprint above the quote's: two sources' same quote meet only
+    # if their ids' fingerprints do (a false match only sends files to be read).
     above = {source: _fingerprint(source) << 32 for source in sources}
     keys = array("Q", [above[position.source] | _fingerprint(position.quote) for position in positions])
     return ClaimsSummary(
