@@ -273,7 +273,8 @@ def cached_report(
     the cache are read without their claims where their summaries allow
     (``checks.summary``); then no whole-store entry is written."""
     got = _cached(path, cwd=cwd, env=env, near_duplicate=near_duplicate, report=True)
-    return got if isinstance(got, CheckReport) else got.report()
+    assert isinstance(got, CheckReport)  # a report, from the store's entry or the check
+    return got
 
 
 def cached_check(
@@ -341,7 +342,7 @@ def _cached(
     if path.is_dir():
         memo.listing = [str(f) for f in store_files(path)]
     result: CheckResult | CheckReport
-    if report and session is None:
+    if report:
         result = check_report(path, cwd=cwd, memo=memo, near_duplicate=near_duplicate)
     else:
         result = check_store(path, cwd=cwd, memo=memo, near_duplicate=near_duplicate)

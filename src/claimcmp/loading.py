@@ -36,7 +36,7 @@ from .checks.similarity import near_duplicate_problems, near_duplicates
 from .checks.summary import ClaimsSummary, quiet, shared, summarize_claims
 from .columns import claim_columns, claims_of
 from .forked import Beside, can_fork
-from .models import CheckReport, CheckResult, Claim, Position, Source, Store, Summary, Topic, count_claims
+from .models import CheckReport, CheckResult, Claim, Counts, Position, Source, Store, Topic, summarize
 from .problems import Problem, Severity, StoreError, problem_from_plain, problem_plain
 from .quotes import SourceText
 from .schema_messages import describe_error, error_code, top_level_message
@@ -832,12 +832,8 @@ def _report(check: _StoreCheck) -> CheckReport:
     except _NotLean:  # what a lean unit needed is gone from the cache: checked whole
         check = _StoreCheck(check.path, check.cwd, check.memo, near_duplicate=check.near_duplicate)
         result = check.run(anchor_quotes=True)
-    store = result.store
-    counts = sum(
-        (unit.summary.counts for unit in check.units if unit.summary is not None and unit.lean),
-        count_claims(store.claims.values()),
-    )
-    return CheckReport(result.problems, Summary(len(store.sources), len(store.topics), *counts), store)
+    lean = (unit.summary.counts for unit in check.units if unit.summary is not None and unit.lean)
+    return CheckReport(result.problems, summarize(result.store, sum(lean, Counts())), result.store)
 
 
 def _build_where_needed(check: _StoreCheck, texts: list[tuple[str, _Text]]) -> None:
@@ -850,10 +846,11 @@ def _build_where_needed(check: _StoreCheck, texts: list[tuple[str, _Text]]) -> N
         for _, source in unit.items.get("sources", ()):
             sources.setdefault(source.id, source)
     topics = {topic.id for unit in check.units for _, topic in unit.items.get("topics", ())}
-    summaries = [
-        unit.summary or summarize_claims([claim for _, claim in unit.items.get("claims", ())])
-        for unit in check.units
-    ]
+    summaries: list[ClaimsSummary] = []
+    for unit in check.units:
+        if unit.summary is None:  # kept: the unit's entry is written with it
+            unit.summary = summarize_claims([claim for _, claim in unit.items.get("claims", ())])
+        summaries.append(unit.summary)
     opened = (
         [source_id for source_id, _ in texts],
         [t.key[0] for _, t in texts],

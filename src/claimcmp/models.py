@@ -133,9 +133,11 @@ class Summary:
     multi_source: int
 
 
-def summarize(store: Store) -> Summary:
-    """The store's counts."""
-    return Summary(len(store.sources), len(store.topics), *count_claims(store.claims.values()))
+def summarize(store: Store, elsewhere: Counts = Counts()) -> Summary:
+    """The store's counts, with those of claims counted ``elsewhere`` (not in
+    the store: a lean check's, ``checks.summary``)."""
+    counts = count_claims(store.claims.values()) + elsewhere
+    return Summary(len(store.sources), len(store.topics), *counts)
 
 
 class _Checked:

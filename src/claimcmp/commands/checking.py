@@ -12,7 +12,7 @@ import typer
 
 from ..problems import ClaimcmpError, Problem
 from ..visible import visible
-from .common import LOADED, err, handles_errors, options, out, print_problems
+from .common import err, handles_errors, load_report, options, out, print_problems
 
 if TYPE_CHECKING:
     from ..models import CheckReport, CheckResult
@@ -75,10 +75,7 @@ def check(
         if format is not CheckFormat.text:
             raise typer.BadParameter("--watch prints text only", param_hint="'--format'")
         watch_store(near_duplicate_threshold)
-    from ..api import report
-
-    result = report(options.store, cache=options.use_cache, near_duplicate=near_duplicate_threshold)
-    LOADED[:] = [result]  # freed when the process ends, at once (``load_checked``)
+    result = load_report(near_duplicate_threshold)
     failed = bool(result.errors or (strict and result.warnings))
     if format is CheckFormat.json:
         from ..checkreport import check_json

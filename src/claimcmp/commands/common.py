@@ -129,7 +129,18 @@ def load_checked(near_duplicate: float | None = None) -> CheckResult:
     """The checked store (from the cache when unchanged), with every problem."""
     from ..api import check
 
-    result = check(options.store, cache=options.use_cache, near_duplicate=near_duplicate)
+    return _kept(check(options.store, cache=options.use_cache, near_duplicate=near_duplicate))
+
+
+def load_report(near_duplicate: float | None = None) -> CheckReport:
+    """Every problem and the store's counts, without the store where the cache
+    can tell them so (``api.report``): what ``check`` prints."""
+    from ..api import report
+
+    return _kept(report(options.store, cache=options.use_cache, near_duplicate=near_duplicate))
+
+
+def _kept(result: Checked) -> Checked:
     # Kept until the process ends (only the latest, for callers in one process):
     # freeing a 20,000-claim store's objects took 0.04-0.08 s, which ``cli.main``
     # skips by ending the process at once once the output is flushed.
@@ -138,6 +149,7 @@ def load_checked(near_duplicate: float | None = None) -> CheckResult:
 
 
 LOADED: list[CheckResult | CheckReport] = []
+Checked = TypeVar("Checked", "CheckResult", "CheckReport")
 
 
 def load() -> Store:
