@@ -640,10 +640,14 @@ def read_fast_bytes(raw: bytes | memoryview, *, top: type = dict) -> Any | None:
     yaml_rs = fast_reader()
     if yaml_rs is None:
         return None
+    # yaml_rs takes a memoryview as a sequence of ints, one at a time: a
+    # piece of 2 MB read twice as slowly as its bytes copied (0.64 s against
+    # 0.33 s for the 20 MB of claims of 20,000, measured).
+    data = bytes(raw) if isinstance(raw, memoryview) else raw
     return _yaml_rs_read(
         yaml_rs,
         lambda data, **options: yaml_rs.load(data, encoding="utf-8", encoder_errors="strict", **options),
-        raw,
+        data,
         top,
     )
 
