@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "yamlread": 0,
     "thresholds": 0,
     "forked": 0,
+    "input_values": 0,
     # 1: the typed models; the input schema pydantic validates (never imported by models); where a store is
     "models": 1,
     "schema": 1,
@@ -34,6 +35,7 @@ LAYERS: dict[str, int] = {
     "rules": 2,
     "schema_messages": 2,
     "columns": 2,
+    "validators": 2,
     # 3: what every check rule shares; a file's claims in summary, for the rules
     "checks.base": 3,
     "checks.summary": 3,

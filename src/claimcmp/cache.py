@@ -58,6 +58,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import validators
 from .checks.summary import ClaimsSummary, summarize_claims
 from .columns import TEXT, all_of, claim_columns, claims_of
 from .models import CheckReport, CheckResult, Claim, Counts, Source, Store, Summary, Topic
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
 CACHE_ENV = "CLAIMCMP_CACHE_DIR"
 KEEP_ENTRIES = 16  # whole-store entries
 KEEP_UNITS = 4096  # per-file entries
+KEEP_SCHEMAS = 4  # the validators' core schemas (``validators``), one per code and pydantic
 _MAGIC = b"claimcmp-cache-7\n"
 # A file whose ctime or mtime is this close to the moment it was recorded (or
 # later) is "racy": hashed on each use. Covers coarse file-system clocks (FAT:
@@ -342,10 +344,11 @@ def _cached(
     if path.is_dir():
         memo.listing = [str(f) for f in store_files(path)]
     result: CheckResult | CheckReport
-    if report:
-        result = check_report(path, cwd=cwd, memo=memo, near_duplicate=near_duplicate)
-    else:
-        result = check_store(path, cwd=cwd, memo=memo, near_duplicate=near_duplicate)
+    with _schemas_kept(folder, stamp):
+        if report:
+            result = check_report(path, cwd=cwd, memo=memo, near_duplicate=near_duplicate)
+        else:
+            result = check_store(path, cwd=cwd, memo=memo, near_duplicate=near_duplicate)
     recorded = (memo.started, memo.listing, memo.states)
     if session is not None:
         session.manifest = recorded
@@ -366,6 +369,26 @@ def _cached(
         parts = itertools.chain((len(plain).to_bytes(8, "big"), plain), whole)
         _write_entry(entry.parent, entry, parts, KEEP_ENTRIES, ".store")
     return result
+
+
+@contextlib.contextmanager
+def _schemas_kept(folder: Path | None, stamp: bytes) -> Iterator[None]:
+    """The validators' core schemas kept in the cache folder (``validators``)
+    while a check runs, under a name of this code's and libraries' stamp."""
+    if folder is None:
+        yield
+        return
+    entry = folder / f"{_digest(stamp).hex()}.schema"
+
+    def keep(data: bytes) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            _write_entry(folder, entry, [data], KEEP_SCHEMAS, ".schema")
+
+    validators.kept_in(lambda: _read_entry(entry), keep)
+    try:
+        yield
+    finally:
+        validators.kept_in(None)
 
 
 @dataclass

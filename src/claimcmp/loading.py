@@ -30,6 +30,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import validators
 from .checks import RULES, SLOW_RULES, CheckInput, Rule
 from .checks.quotes import hidden_part, missing_quote, no_source_file, refused_text_file
 from .checks.similarity import near_duplicate_problems, near_duplicates
@@ -55,10 +56,11 @@ from .yamlread import (
 )
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic_core import ValidationError
 
-# pydantic and the schema are imported where a file is validated, not here: a
-# check whose files all come from the cache does without them (~0.1 s).
+# The validators (``validators``, and perhaps pydantic) are built where a file
+# is validated, not here: a check whose files all come from the cache does
+# without them (~0.1 s).
 
 # Larger source texts are refused rather than read into memory whole.
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -401,7 +403,7 @@ class _Checker:
             self.problems.append(file.problem((), top_level_message(data), code="top-level-not-mapping"))
             return None
         file.data = None  # the raw data is not kept past its validation
-        from pydantic import ValidationError
+        from pydantic_core import ValidationError
 
         rest, file.rest = file.rest, None
         try:
@@ -543,9 +545,7 @@ def _claims_of_piece(piece: memoryview) -> list[Claim] | None:
     """The claims of one piece of a file (a sequence), validated and typed, a
     thousand at a time, each thousand of raw data let go of once validated;
     None if the piece does not read as a sequence or a claim does not validate."""
-    from pydantic import ValidationError
-
-    from .schema import CLAIMS
+    from pydantic_core import ValidationError
 
     raw_claims = read_fast_bytes(piece, top=list)
     if raw_claims is None:
@@ -553,7 +553,7 @@ def _claims_of_piece(piece: memoryview) -> list[Claim] | None:
     claims: list[Claim] = []
     try:
         for start in range(0, len(raw_claims), _CHUNK):
-            valid: list[Any] = CLAIMS.validate_python(raw_claims[start : start + _CHUNK])
+            valid: list[Any] = validators.claims().validate_python(raw_claims[start : start + _CHUNK])
             raw_claims[start : start + _CHUNK] = [None] * len(valid)
             claims += map(_claim, valid)
     except ValidationError:
@@ -611,11 +611,10 @@ def _guard_of(raw: bytes) -> bool:
 
 def _trusted(text: str, raw: bytes, guard: Beside | None) -> bool:
     """``yamlread.trusted_fast`` of a file: the guard child's answer, once this
-    process has imported the schema meanwhile; else worked out here."""
+    process has built the validators meanwhile; else worked out here."""
     if guard is None:
         return trusted_fast(text, raw)
-    from . import schema  # noqa: F401  # imported while the child runs the guard
-
+    validators.store_file()  # built (or pydantic imported) while the child runs the guard
     fast_reader()  # and yaml_rs
     return bool(guard.result())
 
@@ -1569,11 +1568,9 @@ def _validate_whole(data: dict[str, Any], *, consume: bool = False) -> dict[str,
     caller reads the file again if validation fails): at 20,000 claims the raw
     and the typed claims then never all exist at once (about 40 MB less).
     """
-    from .schema import CLAIMS, STORE_FILE
-
     claims = data.get("claims")
     parsed: dict[str, Any] = dict(
-        STORE_FILE.validate_python({**data, "claims": []} if isinstance(claims, list) else data)
+        validators.store_file().validate_python({**data, "claims": []} if isinstance(claims, list) else data)
     )
     items: dict[str, list[tuple[int, Any]]] = {
         section: list(enumerate(map(_BUILD[section], parsed.get(section) or ()))) for section in _KINDS
@@ -1581,7 +1578,7 @@ def _validate_whole(data: dict[str, Any], *, consume: bool = False) -> dict[str,
     if isinstance(claims, list):
         built = items["claims"]
         for start in range(0, len(claims), _CHUNK):
-            chunk: list[Any] = CLAIMS.validate_python(claims[start : start + _CHUNK])
+            chunk: list[Any] = validators.claims().validate_python(claims[start : start + _CHUNK])
             built.extend(enumerate(map(_claim, chunk), start))
             if consume:
                 claims[start : start + _CHUNK] = [None] * len(chunk)
