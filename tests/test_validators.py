@@ -24,7 +24,8 @@ from conftest import STORE, invoke
 
 def _kept(adapter: Any) -> SchemaValidator:
     """The validator a check builds from an adapter's core schema kept as marshal data."""
-    return SchemaValidator(validators._restored(marshal.loads(marshal.dumps(validators._plain(adapter.core_schema)))))
+    kept = marshal.dumps(validators._plain(adapter.core_schema))
+    return SchemaValidator(validators._restored(marshal.loads(kept)))
 
 
 KEPT_CLAIMS = _kept(CLAIMS)
@@ -32,7 +33,7 @@ KEPT_STORE_FILE = _kept(STORE_FILE)
 
 # Values of every kind YAML gives, near and far from what the schema wants.
 scalars = st.one_of(
-    st.sampled_from(["supports", "refutes", "qualifies", "Supports", "alpha", "a-b.c_1", "A B", "", " ", "\t"]),
+    st.sampled_from(["supports", "refutes", "qualifies", "Supports", "alpha", "a-b.c_1", "A B", "", " "]),
     st.sampled_from(["2021", "2021-02", "2021-02-29", "2020-02-29", "0000", "2021-13", "21", " 2021 "]),
     st.text(max_size=8),
     st.integers(min_value=-2, max_value=10_001),
@@ -81,7 +82,7 @@ def test_the_kept_claims_validator_is_the_schemas(data: list[dict[str, Any]]) ->
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     _mapping(["version", "sources", "topics", "extra"]),
-    st.lists(_mapping(["id", "title", "author", "published", "url", "file", "based_on", "extra"]), max_size=2),
+    st.lists(_mapping(["id", "title", "author", "published", "url", "file", "based_on", "x"]), max_size=2),
 )
 def test_the_kept_store_file_validator_is_the_schemas(top: dict[str, Any], sources: list[Any]) -> None:
     for data in (top, {**top, "sources": sources}):
@@ -167,4 +168,3 @@ def test_a_check_with_the_schema_kept_imports_no_pydantic(store: Path, tmp_path:
         )
         seen.append(ran.stdout.splitlines()[-1])
     assert seen == ["['claimcmp.schema', 'pydantic']", "[]"]
-
