@@ -58,7 +58,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import validators
 from .checks.summary import ClaimsSummary, summarize_claims
 from .columns import TEXT, all_of, claim_columns, claims_of
 from .models import CheckReport, CheckResult, Claim, Counts, Source, Store, Summary, Topic
@@ -378,6 +377,8 @@ def _schemas_kept(folder: Path | None, stamp: bytes) -> Iterator[None]:
     if folder is None:
         yield
         return
+    from . import validators  # not on the path of a command the cache answers
+
     entry = folder / f"{_digest(stamp).hex()}.schema"
 
     def keep(data: bytes) -> None:
