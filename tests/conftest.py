@@ -6,9 +6,10 @@ import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from claimcmp.cli import app
 
@@ -107,9 +108,22 @@ claims:
 """
 
 
+class _Runner(CliRunner):
+    """Each invocation as a process of its own: the consoles are made at their
+    first use, from the environment of that moment (rich reads COLUMNS and
+    NO_COLOR then), so they are made again for each invocation."""
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Result:
+        from claimcmp.commands import common
+
+        for console in (common.out, common.err):
+            console._console = None  # type: ignore[attr-defined]
+        return super().invoke(*args, **kwargs)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
-    return CliRunner()
+    return _Runner()
 
 
 @pytest.fixture

@@ -80,3 +80,49 @@ def test_a_files_claim_texts_are_read_alone_and_checked() -> None:
             unit_claim_texts(_framed(wrong[:2]) + _framed(wrong[2]))
     with pytest.raises(ValueError):
         unit_claim_texts(_framed(([0, 2], ["c1", "c2"])))  # the texts missing
+
+
+def _result_with_anchors(anchors: dict[tuple[str, str], int]):  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from claimcmp.models import CheckResult, Store
+
+    claims = {
+        "c1": Claim("c1", "t1", "One.", None, (), None, (Position("s1", "supports", "q1"),)),
+        # Two positions of one source (an error the check reports): one key for both.
+        "c2": Claim(
+            "c2",
+            "t1",
+            "Two.",
+            None,
+            (),
+            None,
+            (Position("s1", "refutes", "q2"), Position("s1", "supports", "q3")),
+        ),
+        "c3": Claim("c3", "t1", "Three.", None, (), None, (Position("s2", "qualifies", "q4"),)),
+    }
+    store = Store(root=Path("store"), files=[Path("store/claims.yaml")], claims=claims, anchors=anchors)
+    return CheckResult(store, [])
+
+
+def test_the_anchors_travel_beside_the_positions() -> None:
+    # c3's quote has no line (not found); ("gone", "s1") is held by no position
+    # (written out by hand: each key and line as the store has it).
+    from claimcmp.cache import decode, encode
+
+    anchors = {("c1", "s1"): 4, ("c2", "s1"): 9, ("gone", "s1"): 2}
+    back = decode(b"".join(encode(_result_with_anchors(anchors))))
+    assert back.store.anchors == anchors
+    assert back.store.claims == _result_with_anchors(anchors).store.claims
+
+
+def test_lines_that_do_not_match_the_positions_are_refused() -> None:
+    import marshal
+
+    from claimcmp.cache import _framed, _parts, decode, encode
+
+    parts = [bytes(part) for part in _parts(b"".join(encode(_result_with_anchors({("c1", "s1"): 4}))))]
+    columns, _ = marshal.loads(parts[-1])
+    for wrong in ([4, None], [4, None, None, None, None], (4, None, None, None), [4, "9", None, None]):
+        with pytest.raises(ValueError):
+            decode(b"".join(_framed(marshal.loads(part)) for part in parts[:-1]) + _framed((columns, wrong)))

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.text import Text
 
 from ..visible import visible
 from .common import err, finish, handles_errors, load, load_readable
@@ -98,6 +97,8 @@ def export(
     else:
         protected = [*store.files, *(p for p in store.source_paths.values() if p is not None)]
         write_atomically(Path(output), parts, protected)
+        from rich.text import Text
+
         err.print(Text(f"wrote {visible(output)}"))
     finish(result)
 

@@ -12,7 +12,6 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.text import Text
 
 from ..vocabulary import STANCES
 from .common import (
@@ -31,6 +30,8 @@ from .common import (
 )
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from ..models import Claim
 
 
@@ -168,7 +169,7 @@ def list_claims(
     if format is TableFormat.json:
         print_json(claims_json(store, claims))
     elif format is TableFormat.csv:
-        print_rows(claims_rows(claims), format, Text)
+        print_rows(claims_rows(claims), format, _no_table)
     else:
         print_claims(
             claims, filtered=bool(topic or source or stance or tag or contested) or search is not None
@@ -176,8 +177,14 @@ def list_claims(
     finish(result)
 
 
+def _no_table() -> RenderableType:
+    raise AssertionError("CSV needs no table")  # print_rows builds a table only for the table format
+
+
 def print_claims(claims: list[Claim], *, filtered: bool = False) -> None:
     """Claim after claim as they are rendered, so a long list starts at once."""
+    from rich.text import Text
+
     from ..rendering import any_inferred, claim_block, claim_block_plain, list_footer
 
     width = out.width
@@ -224,7 +231,6 @@ def show(
     """
     from ..analysis import claims_json, resolve_name, topic_view
     from ..models import Topic
-    from ..rendering import claim_view, topic_view_render
 
     result = load_readable()
     store = result.store
@@ -232,7 +238,11 @@ def show(
     claims = store.claims_in(item.id) if isinstance(item, Topic) else [item]
     if format is Format.json:
         print_json(claims_json(store, claims))
-    elif isinstance(item, Topic):
+        finish(result)
+        return
+    from ..rendering import claim_view, topic_view_render  # rich's tables: not for JSON
+
+    if isinstance(item, Topic):
         print_trimmed(topic_view_render(store, topic_view(store, item), out.width, layout.value))
     else:
         print_trimmed(claim_view(store, item, out.width, layout.value))
@@ -254,7 +264,6 @@ def contradictions(
     Example:  claimcmp contradictions --topic lachin-corridor
     """
     from ..analysis import claims_json, find_contradictions
-    from ..rendering import contradictions_view
 
     result = load_readable()
     store = result.store
@@ -262,5 +271,7 @@ def contradictions(
     if format is Format.json:
         print_json(claims_json(store, claims))
     else:
+        from ..rendering import contradictions_view  # rich's tables: not for JSON
+
         print_trimmed(contradictions_view(store, claims, out.width, filtered=bool(topic or source)))
     finish(result)
