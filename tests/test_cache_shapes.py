@@ -126,3 +126,38 @@ def test_lines_that_do_not_match_the_positions_are_refused() -> None:
     for wrong in ([4, None], [4, None, None, None, None], (4, None, None, None), [4, "9", None, None]):
         with pytest.raises(ValueError):
             decode(b"".join(_framed(marshal.loads(part)) for part in parts[:-1]) + _framed((columns, wrong)))
+
+
+def test_an_entrys_prefix_is_read_alone_and_checked_alone(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from claimcmp.cache import _HEAD, _read_entry, _write_entry
+
+    entry = tmp_path / "one.unit"
+    _write_entry(tmp_path, entry, [b"first", b"second", b"third"], 4, ".unit", prefix_parts=2)
+    assert bytes(_read_entry(entry, prefix=True) or b"?") == b"firstsecond"
+    assert bytes(_read_entry(entry) or b"?") == b"firstsecondthird"
+    whole = entry.read_bytes()
+    assert len(whole) == _HEAD + len("firstsecondthird")
+    # A byte of the third part changed: the prefix is still good, the whole is not.
+    entry.write_bytes(whole[:-1] + b"D")
+    assert bytes(_read_entry(entry, prefix=True) or b"?") == b"firstsecond"
+    assert _read_entry(entry) is None
+    # Cut after the prefix: the same.
+    entry.write_bytes(whole[: _HEAD + len("firstsecond")])
+    assert bytes(_read_entry(entry, prefix=True) or b"?") == b"firstsecond"
+    assert _read_entry(entry) is None
+    # A byte of the prefix changed, or the prefix cut short: neither is read.
+    for damaged in (whole.replace(b"second", b"secoNd"), whole[: _HEAD + 4]):
+        entry.write_bytes(damaged)
+        assert _read_entry(entry, prefix=True) is None
+        assert _read_entry(entry) is None
+
+
+def test_an_entry_without_a_prefix_or_all_of_it_in_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from claimcmp.cache import _read_entry, _write_entry
+
+    entry = tmp_path / "one.store"
+    _write_entry(tmp_path, entry, [b"first", b"second"], 4, ".store")
+    prefix = _read_entry(entry, prefix=True)
+    assert prefix is not None and bytes(prefix) == b""
+    _write_entry(tmp_path, entry, [b"first", b"second"], 4, ".store", prefix_parts=5)
+    assert bytes(_read_entry(entry, prefix=True) or b"?") == b"firstsecond"

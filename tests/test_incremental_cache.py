@@ -261,8 +261,10 @@ def test_a_same_length_string_swap_is_a_silent_rebuild(
 
 
 def _forge(entry: Path, payload: bytes) -> None:
-    """An entry with a correct checksum: only the shape check can refuse it."""
-    entry.write_bytes(cache._MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload)
+    """An entry with correct checksums (the whole payload its prefix): only
+    the shape check can refuse it."""
+    crc = zlib.crc32(payload)
+    entry.write_bytes(cache._MAGIC + cache._HEAD_FIELDS.pack(crc, len(payload), crc) + payload)
 
 
 def test_a_bad_stance_in_a_checksummed_entry_is_a_silent_rebuild(

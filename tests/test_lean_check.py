@@ -311,3 +311,35 @@ def test_a_store_of_one_file_keeps_no_summary(runner: CliRunner, store: Path, tm
         for entry in (tmp_path / "cache").glob("*.unit")
     ]
     assert sum(summary is not None for summary in summaries) == 4  # the folder's four files
+
+
+def test_after_an_edit_the_other_files_entries_are_read_to_their_summaries(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # The parts after a file's summary (its quotes' lines and its claims) made
+    # unreadable in every entry: a check after an edit reads none of them, so
+    # it neither notices nor rebuilds; a command that needs the claims does.
+    from claimcmp.cache import _HEAD, _HEAD_FIELDS, UNIT_PREFIX_PARTS, _parts, _read_entry
+
+    data = _store(tmp_path)
+    invoke(runner, "--store", str(data), "check")
+    _toggle(tmp_path, "an edit of a text")
+    expected_check = _both(runner, data, "check")[1]
+    expected_list = _both(runner, data, "list", "-f", "json")[1]
+    _toggle(tmp_path, "an edit of a text")
+    invoke(runner, "--store", str(data), "check")
+    entries = sorted((tmp_path / "cache").glob("*.unit"))
+    damaged = []
+    for entry in entries:
+        raw = entry.read_bytes()
+        _, size, _ = _HEAD_FIELDS.unpack_from(raw, _HEAD - _HEAD_FIELDS.size)
+        payload = _read_entry(entry)
+        assert payload is not None and len(list(_parts(payload))) > UNIT_PREFIX_PARTS
+        if _HEAD + size < len(raw):
+            entry.write_bytes(raw[: _HEAD + size] + bytes(len(raw) - _HEAD - size))
+            damaged.append(entry)
+    assert damaged
+    _toggle(tmp_path, "an edit of a text")
+    assert invoke(runner, "--store", str(data), "check") == expected_check
+    assert all(entry.read_bytes().endswith(bytes(16)) for entry in damaged)  # neither read whole nor rebuilt
+    assert invoke(runner, "--store", str(data), "list", "-f", "json") == expected_list

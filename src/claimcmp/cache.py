@@ -49,6 +49,7 @@ import marshal
 import operator
 import os
 import stat
+import struct
 import sys
 import tempfile
 import time
@@ -73,7 +74,10 @@ CACHE_ENV = "CLAIMCMP_CACHE_DIR"
 KEEP_ENTRIES = 16  # whole-store entries
 KEEP_UNITS = 4096  # per-file entries
 KEEP_SCHEMAS = 4  # the validators' core schemas (``validators``), one per code and pydantic
-_MAGIC = b"claimcmp-cache-7\n"
+_MAGIC = b"claimcmp-cache-8\n"
+# After the magic: the payload's CRC-32, then its prefix's size and CRC-32 (``_write_entry``).
+_HEAD_FIELDS = struct.Struct(">IQI")
+_HEAD = len(_MAGIC) + _HEAD_FIELDS.size
 # A file whose ctime or mtime is this close to the moment it was recorded (or
 # later) is "racy": hashed on each use. Covers coarse file-system clocks (FAT:
 # 2 s) and the lag of the kernel's coarse clock.
@@ -195,8 +199,10 @@ def _manifest_holds(manifest: Any, path: Path) -> bool:
 # -- entries on disk ----------------------------------------------------------------------
 
 
-def _read_entry(entry: Path) -> memoryview | None:
+def _read_entry(entry: Path, *, prefix: bool = False) -> memoryview | None:
     """The verified payload of an entry, or None (missing, damaged, not a file).
+    ``prefix``: only its first parts, those its writer counted in its prefix
+    (``_write_entry``), verified by their own CRC.
 
     A view, not a copy: a copy of a 20k-claim store's 19 MB cost 4-5 ms."""
     try:
@@ -208,34 +214,46 @@ def _read_entry(entry: Path) -> memoryview | None:
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
             return None
         with os.fdopen(fd, "rb", closefd=False) as stream:
+            head = stream.read(_HEAD)
+            if len(head) < _HEAD or not head.startswith(_MAGIC):
+                return None
+            crc, size, prefix_crc = _HEAD_FIELDS.unpack_from(head, len(_MAGIC))
+            if prefix:
+                data = stream.read(size)
+                return memoryview(data) if len(data) == size and zlib.crc32(data) == prefix_crc else None
             data = stream.read()
     except OSError:
         return None
     finally:
         os.close(fd)
-    head = len(_MAGIC) + 4
-    if len(data) < head or not data.startswith(_MAGIC):
-        return None
-    payload = memoryview(data)[head:]
-    if zlib.crc32(payload) != int.from_bytes(data[len(_MAGIC) : head], "big"):
-        return None
-    return payload
+    return memoryview(data) if zlib.crc32(data) == crc else None
 
 
-def _write_entry(folder: Path, entry: Path, parts: Iterable[bytes], keep: int, pattern: str) -> None:
+def _write_entry(
+    folder: Path, entry: Path, parts: Iterable[bytes], keep: int, pattern: str, *, prefix_parts: int = 0
+) -> None:
     """Write an entry from its payload's parts, one at a time (a large store's
-    payload never exists whole in memory), then keep the ``keep`` newest."""
+    payload never exists whole in memory), then keep the ``keep`` newest.
+
+    The entry's head holds the CRC of its payload, and the size and CRC of
+    its first ``prefix_parts`` parts (its prefix), which a reader may read
+    alone (``_read_entry(prefix=True)``)."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(_MAGIC + bytes(4))
-            crc = 0
-            for part in parts:
+            stream.write(bytes(_HEAD))
+            crc = size = 0
+            prefix: tuple[int, int] | None = None
+            for count, part in enumerate(parts):
+                if count == prefix_parts:
+                    prefix = size, crc
                 crc = zlib.crc32(part, crc)
+                size += len(part)
                 stream.write(part)
-            stream.seek(len(_MAGIC))
-            stream.write(crc.to_bytes(4, "big"))
+            prefix_size, prefix_crc = prefix if prefix is not None else (size, crc)
+            stream.seek(0)
+            stream.write(_MAGIC + _HEAD_FIELDS.pack(crc, prefix_size, prefix_crc))
         os.replace(temporary, entry)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -482,10 +500,19 @@ def _memo(folder: Path | None, unit_key: bytes, manifest: Any, session: Session 
                 self.used.add((str(path), digest))
                 return known.reused()
             entry = self._entry(path, digest)
+            lean = lean and held is None
             with contextlib.suppress(Exception):
-                found = _read_entry(entry) if entry is not None else None
+                found = None
+                if entry is not None and lean:
+                    # A lean unit needs only the entry's prefix (``UNIT_PREFIX_PARTS``).
+                    found = _read_entry(entry, prefix=True)
+                    if found is not None and not _summarized(found):
+                        found = None
+                        lean = False
+                if found is None and entry is not None:
+                    found = _read_entry(entry)
                 if found is not None:
-                    unit = decode_unit(found, path, shown, digest, lean=lean and held is None)
+                    unit = decode_unit(found, path, shown, digest, lean=lean)
                     with contextlib.suppress(OSError):
                         os.utime(entry)  # type: ignore[arg-type]
                     if held is not None:
@@ -498,7 +525,7 @@ def _memo(folder: Path | None, unit_key: bytes, manifest: Any, session: Session 
         def claim_texts(self, path: Path, digest: bytes) -> ClaimTexts | None:
             entry = self._entry(path, digest)
             with contextlib.suppress(Exception):
-                found = _read_entry(entry) if entry is not None else None
+                found = _read_entry(entry, prefix=True) if entry is not None else None
                 return unit_claim_texts(found) if found is not None else None
             return None
 
@@ -525,7 +552,8 @@ def _memo(folder: Path | None, unit_key: bytes, manifest: Any, session: Session 
                     # summary (0.08 s at 20,000 claims) would cost every first check.
                     summarized = self.listing is not None and len(self.listing) > 1
                     parts = encode_unit(unit, summarized=summarized)
-                    _write_entry(entry.parent, entry, parts, KEEP_UNITS, ".unit")
+                    prefix = UNIT_PREFIX_PARTS
+                    _write_entry(entry.parent, entry, parts, KEEP_UNITS, ".unit", prefix_parts=prefix)
                 unit.dirty = False
 
     return _CacheMemo()
@@ -746,6 +774,17 @@ def encode_unit(unit: _Unit, *, summarized: bool = True) -> Iterator[bytes]:
 
 
 _CHUNK = 1000
+# The parts of a file's entry up to its claims' summary: its prefix, read alone
+# by the near-duplicates after an edit and by a lean unit (``_write_entry``).
+UNIT_PREFIX_PARTS = 4
+
+
+def _summarized(prefix: bytes | memoryview) -> bool:
+    """Whether the prefix of a file's entry holds its claims' summary."""
+    parts = _parts(prefix)
+    for _ in range(UNIT_PREFIX_PARTS - 1):
+        next(parts)
+    return marshal.loads(next(parts)) is not None
 
 
 def decode_unit(
@@ -754,27 +793,27 @@ def decode_unit(
     """A file's results from ``encode_unit``'s data; raises on a wrong shape.
     ``lean``: without its claims, but with their summary (``_Unit.summary``)
     and without its quotes' lines (what ``claimcmp check`` needs), if the
-    entry has a summary (``_Unit.lean``)."""
+    entry has a summary (``_Unit.lean``); then ``payload`` may be the entry's
+    prefix alone (``UNIT_PREFIX_PARTS``)."""
     from .loading import _File, _QuoteJob, _Unit
 
     parts = _parts(payload)
     indices, ids = marshal.loads(next(parts))
     next(parts)  # the texts: in the claims' columns too
     problems, sources, topics, chunks, broken, topic_refs, orphans, anchored = marshal.loads(next(parts))
-    summary_part, lines_part = next(parts), next(parts)
-    plain_summary = marshal.loads(summary_part)
+    plain_summary = marshal.loads(next(parts))
     lean = lean and plain_summary is not None  # an entry without a summary is decoded whole
     summary = _summary(ids, plain_summary) if plain_summary is not None else None
     claims: list[tuple[int, Claim]] = []
-    for _ in range(chunks):
-        part = next(parts)
-        if lean:
-            continue
-        indices, columns = marshal.loads(part)
-        all_of(indices, frozenset({int}))
-        claims += zip(indices, claims_of(columns), strict=True)
-    if next(parts, None) is not None:
-        raise ValueError("trailing data")
+    lines_part: bytes | memoryview = b""
+    if not lean:
+        lines_part = next(parts)
+        for _ in range(chunks):
+            indices, columns = marshal.loads(next(parts))
+            all_of(indices, frozenset({int}))
+            claims += zip(indices, claims_of(columns), strict=True)
+        if next(parts, None) is not None:
+            raise ValueError("trailing data")
     file = _File(path, shown, None)
     unit = _Unit(file, digest, dirty=False, summary=summary, lean=lean)
     unit.problems = [problem_from_plain(p) for p in problems]

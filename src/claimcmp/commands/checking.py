@@ -12,7 +12,7 @@ import typer
 
 from ..problems import ClaimcmpError, Problem
 from ..visible import visible
-from .common import err, handles_errors, load_report, options, out, print_problems
+from .common import console_now, err, handles_errors, load_report, options, out, print_problems
 
 if TYPE_CHECKING:
     from ..models import CheckReport, CheckResult
@@ -75,6 +75,8 @@ def check(
         if format is not CheckFormat.text:
             raise typer.BadParameter("--watch prints text only", param_hint="'--format'")
         watch_store(near_duplicate_threshold)
+    if format is not CheckFormat.json:
+        console_now()
     result = load_report(near_duplicate_threshold)
     failed = bool(result.errors or (strict and result.warnings))
     if format is CheckFormat.json:

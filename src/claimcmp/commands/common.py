@@ -62,6 +62,13 @@ out: Console = cast("Console", _ConsoleOnDemand(stderr=False))
 err: Console = cast("Console", _ConsoleOnDemand(stderr=True))
 
 
+def console_now() -> None:
+    """Make the standard output's console now, for a command that will print
+    through it after waiting on a child process (``check``): made then, its
+    import would add to the wait."""
+    cast(_ConsoleOnDemand, out).console  # noqa: B018  # made on first use
+
+
 def silence_stdout() -> None:
     """Point stdout at /dev/null: Python flushes it at exit, and that flush cannot fail then."""
     devnull = os.open(os.devnull, os.O_WRONLY)
