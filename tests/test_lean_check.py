@@ -343,3 +343,22 @@ def test_after_an_edit_the_other_files_entries_are_read_to_their_summaries(
     assert invoke(runner, "--store", str(data), "check") == expected_check
     assert all(entry.read_bytes().endswith(bytes(16)) for entry in damaged)  # neither read whole nor rebuilt
     assert invoke(runner, "--store", str(data), "list", "-f", "json") == expected_list
+
+
+def test_a_store_of_one_file_reads_its_entry_whole_and_keeps_it(
+    runner: CliRunner, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its entry has no summary (a store of one file is never read lean): the
+    # prefix tells so, and the entry is then read whole, not rebuilt.
+    invoke(runner, "--store", str(store), "check")
+    expected = invoke(runner, "--no-cache", "--store", str(store), "check")
+    os.utime(store, ns=(store.stat().st_atime_ns, store.stat().st_mtime_ns + 10**9))  # same content
+    decoded = _decoded(monkeypatch)
+    saved: list[str] = []
+    encode = cache.encode_unit
+    monkeypatch.setattr(
+        cache, "encode_unit", lambda unit, **how: saved.append(unit.file.path.name) or encode(unit, **how)
+    )
+    assert invoke(runner, "--store", str(store), "check") == expected
+    assert decoded == [("claims.yaml", False)]
+    assert saved == []

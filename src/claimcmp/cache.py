@@ -780,11 +780,15 @@ UNIT_PREFIX_PARTS = 4
 
 
 def _summarized(prefix: bytes | memoryview) -> bool:
-    """Whether the prefix of a file's entry holds its claims' summary."""
+    """Whether the prefix of a file's entry holds its claims' summary (told
+    without decoding it: ``decode_unit`` does that)."""
     parts = _parts(prefix)
     for _ in range(UNIT_PREFIX_PARTS - 1):
         next(parts)
-    return marshal.loads(next(parts)) is not None
+    return next(parts) != _NOTHING
+
+
+_NOTHING = marshal.dumps(None)
 
 
 def decode_unit(
