@@ -152,3 +152,45 @@ def test_exported_names_survive_their_modules_being_imported() -> None:
         importlib.import_module(f"claimcmp.{info.name}")
     for name in claimcmp.__all__:
         assert not isinstance(getattr(claimcmp, name), type(claimcmp)), name
+
+
+_RICH_AFTER = """
+import sys
+from claimcmp.cli import app
+try:
+    app(sys.argv[1:])
+except SystemExit:
+    pass
+sys.stderr.write("rich imported: %s" % any(m == "rich" or m.startswith("rich.") for m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize(
+    ("command", "imports_rich"),
+    [
+        (["contradictions", "--format", "json"], False),
+        (["show", "parukh", "--format", "json"], False),
+        (["list", "--format", "csv"], False),
+        (["sources", "--format", "json"], False),
+        (["topics", "--format", "csv"], False),
+        (["tags", "--format", "json"], False),
+        (["agreement", "--format", "csv"], False),
+        (["coverage", "--format", "json"], False),
+        (["timeline", "--format", "json"], False),
+        (["export", "--format", "json"], False),
+        (["check", "--format", "json"], False),
+        (["sources"], True),  # a table: rich lays it out
+        (["check"], True),  # rich tells whether its output is a terminal
+    ],
+)
+def test_a_command_that_prints_no_table_imports_no_rich(
+    store: Path, command: list[str], imports_rich: bool
+) -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", _RICH_AFTER, "--store", str(store), *command],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout
+    assert run.stderr.endswith(f"rich imported: {imports_rich}")

@@ -63,16 +63,16 @@ def sources(
     Example:  claimcmp sources --format csv > sources.csv
     """
     from ..analysis import source_stats, sources_rows
-    from ..rendering import sources_fit, sources_records, sources_table
 
     result = load_readable()
     stats = source_stats(result.store)
-    wide = sources_fit(stats, out.width)
-    print_rows(
-        sources_rows(stats),
-        format,
-        lambda: sources_table(stats) if wide else sources_records(stats, out.width),
-    )
+
+    def table() -> RenderableType:
+        from ..rendering import sources_fit, sources_records, sources_table
+
+        return sources_table(stats) if sources_fit(stats, out.width) else sources_records(stats, out.width)
+
+    print_rows(sources_rows(stats), format, table)
     finish(result)
 
 
@@ -87,14 +87,16 @@ def topics(
     Example:  claimcmp topics --format json
     """
     from ..analysis import topic_stats, topics_rows
-    from ..rendering import topics_fit, topics_records, topics_table
 
     result = load_readable()
     stats = topic_stats(result.store)
-    wide = topics_fit(stats, out.width)
-    print_rows(
-        topics_rows(stats), format, lambda: topics_table(stats) if wide else topics_records(stats, out.width)
-    )
+
+    def table() -> RenderableType:
+        from ..rendering import topics_fit, topics_records, topics_table
+
+        return topics_table(stats) if topics_fit(stats, out.width) else topics_records(stats, out.width)
+
+    print_rows(topics_rows(stats), format, table)
     finish(result)
 
 
@@ -108,11 +110,16 @@ def tags(
     Example:  claimcmp tags --format csv
     """
     from ..analysis import tag_stats, tags_rows
-    from ..rendering import tags_table
 
     result = load_readable()
     stats = tag_stats(result.store)
-    print_rows(tags_rows(stats), format, lambda: tags_table(stats))
+
+    def table() -> RenderableType:
+        from ..rendering import tags_table
+
+        return tags_table(stats)
+
+    print_rows(tags_rows(stats), format, table)
     finish(result)
 
 

@@ -31,7 +31,6 @@ def agreement(
     \b
     Example:  claimcmp agreement --topic lachin-corridor
     """
-    from ..render_views import agreement_lines, to_text
     from ..views import agreement_csv, agreement_json, agreement_view
 
     result = load_readable()
@@ -41,6 +40,8 @@ def agreement(
     elif format is MatrixFormat.csv:
         sys.stdout.write(agreement_csv(view))
     else:
+        from ..render_views import agreement_lines, to_text  # rich's styles: not for JSON or CSV
+
         lines = agreement_lines(
             view, out.width, topic, colour=out.color_system is not None and not out.no_color
         )
@@ -62,7 +63,6 @@ def coverage(
     \b
     Example:  claimcmp coverage --silent krivosheev-2022
     """
-    from ..render_views import coverage_lines, to_text
     from ..views import coverage_json_text, coverage_view
 
     result = load_readable()
@@ -71,6 +71,8 @@ def coverage(
         sys.stdout.writelines(coverage_json_text(view))
         sys.stdout.write("\n")
     else:
+        from ..render_views import coverage_lines, to_text  # rich's styles: not for JSON
+
         sys.stdout.write(to_text(coverage_lines(view, out.width), out.color_system, out.no_color))
     finish(result)
 
@@ -88,7 +90,6 @@ def timeline(
     \b
     Example:  claimcmp timeline --topic trilateral-statement
     """
-    from ..render_views import timeline_lines, to_text
     from ..views import timeline_json, timeline_view
 
     result = load_readable()
@@ -97,5 +98,7 @@ def timeline(
     if format is Format.json:
         print_json(timeline_json(store, view))
     else:
+        from ..render_views import timeline_lines, to_text  # rich's styles: not for JSON
+
         sys.stdout.write(to_text(timeline_lines(view, out.width), out.color_system, out.no_color))
     finish(result)
