@@ -880,6 +880,7 @@ def _problems_at(
 def _summary(ids: Any, plain: Any) -> ClaimsSummary:
     """A ``ClaimsSummary`` from ``encode_unit``'s part; raises on a wrong shape."""
     from .checks.summary import ClaimsSummary
+
     topics, sources, doubled, latest, keys, counts = plain
     all_of(ids, TEXT)
     all_of(topics, TEXT)
