@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -159,6 +160,14 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.chdir(tmp_path)
+
+
+def sigint_as_at_a_terminal() -> None:
+    """For a child that a test sends Ctrl-C (``preexec_fn``): SIGINT handled as a
+    terminal's shell leaves it. A test run started in the background (``&``
+    without job control, ``nohup``) ignores SIGINT, and its children would
+    inherit that and never see the Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def invoke(runner: CliRunner, *args: str) -> tuple[int, str]:

@@ -22,7 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 from claimcmp.cli import app
-from conftest import ALPHA, BETA, GAMMA, STORE
+from conftest import ALPHA, BETA, GAMMA, STORE, sigint_as_at_a_terminal
 
 FAST = 5.0  # seconds: every hostile case must be answered within this
 
@@ -867,6 +867,7 @@ def test_ctrl_c_ends_quietly(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=sigint_as_at_a_terminal,
     )
     time.sleep(1.5)  # past start-up (imports take a fraction of a second), into the check
     if process.poll() is not None:

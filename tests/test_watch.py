@@ -18,7 +18,7 @@ from test_incremental_cache import _EDITS, MORE, _apply, _folder_store
 from typer.testing import CliRunner
 
 from claimcmp import api
-from conftest import GAMMA, invoke
+from conftest import GAMMA, invoke, sigint_as_at_a_terminal
 
 
 def _texts_with_a_link(tmp_path: Path) -> None:
@@ -117,7 +117,14 @@ def test_check_watch_in_a_terminal_session(tmp_path: Path) -> None:
         "check",
         "-w",
     ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=sigint_as_at_a_terminal,
+    )
     try:
         first = _read_until(process, "watching")
         assert "valid: 3 sources, 2 topics, 3 claims" in first
