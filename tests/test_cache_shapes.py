@@ -150,6 +150,14 @@ def test_an_entrys_prefix_is_read_alone_and_checked_alone(tmp_path) -> None:  # 
         entry.write_bytes(damaged)
         assert _read_entry(entry, prefix=True) is None
         assert _read_entry(entry) is None
+    # A prefix's size past the end of the file is refused before anything is
+    # allocated for it (read(size) would allocate it first).
+    from claimcmp.cache import _HEAD_FIELDS, _MAGIC
+
+    crc, _, prefix_crc = _HEAD_FIELDS.unpack_from(whole, len(_MAGIC))
+    entry.write_bytes(_MAGIC + _HEAD_FIELDS.pack(crc, 2**62, prefix_crc) + whole[_HEAD:])
+    assert _read_entry(entry, prefix=True) is None
+    assert bytes(_read_entry(entry) or b"?") == b"firstsecondthird"
 
 
 def test_an_entry_without_a_prefix_or_all_of_it_in_one(tmp_path) -> None:  # type: ignore[no-untyped-def]

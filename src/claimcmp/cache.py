@@ -219,6 +219,8 @@ def _read_entry(entry: Path, *, prefix: bool = False) -> memoryview | None:
                 return None
             crc, size, prefix_crc = _HEAD_FIELDS.unpack_from(head, len(_MAGIC))
             if prefix:
+                if size > info.st_size - _HEAD:  # read(size) would allocate the size first
+                    return None
                 data = stream.read(size)
                 return memoryview(data) if len(data) == size and zlib.crc32(data) == prefix_crc else None
             data = stream.read()
