@@ -122,7 +122,9 @@ def test_lines_that_do_not_match_the_positions_are_refused() -> None:
     from claimcmp.cache import _framed, _parts, decode, encode
 
     parts = [bytes(part) for part in _parts(b"".join(encode(_result_with_anchors({("c1", "s1"): 4}))))]
-    columns, _ = marshal.loads(parts[-1])
+    columns, lines = marshal.loads(parts[-1])
+    as_written = b"".join(_framed(marshal.loads(part)) for part in parts[:-1]) + _framed((columns, lines))
+    assert decode(as_written).store.anchors == {("c1", "s1"): 4}  # the frames rebuilt as written: read back
     for wrong in ([4, None], [4, None, None, None, None], (4, None, None, None), [4, "9", None, None]):
         with pytest.raises(ValueError):
             decode(b"".join(_framed(marshal.loads(part)) for part in parts[:-1]) + _framed((columns, wrong)))

@@ -348,8 +348,8 @@ def test_after_an_edit_the_other_files_entries_are_read_to_their_summaries(
 def test_a_store_of_one_file_reads_its_entry_whole_and_keeps_it(
     runner: CliRunner, store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Its entry has no summary (a store of one file is never read lean): the
-    # prefix tells so, and the entry is then read whole, not rebuilt.
+    # Its entry has no summary (a store of one file is never read lean): it is
+    # read whole, not rebuilt.
     invoke(runner, "--store", str(store), "check")
     expected = invoke(runner, "--no-cache", "--store", str(store), "check")
     os.utime(store, ns=(store.stat().st_atime_ns, store.stat().st_mtime_ns + 10**9))  # same content
@@ -362,3 +362,18 @@ def test_a_store_of_one_file_reads_its_entry_whole_and_keeps_it(
     assert invoke(runner, "--store", str(store), "check") == expected
     assert decoded == [("claims.yaml", False)]
     assert saved == []
+
+
+def test_an_entry_without_a_summary_read_in_a_store_of_many_files(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One file checked alone writes its entry without a summary; the store's
+    # folder, checked next, finds that entry for the same file and content:
+    # its prefix tells it has no summary, so it is decoded whole, once (not
+    # tried lean and then read from the YAML again).
+    data = _store(tmp_path)
+    invoke(runner, "--store", str(data / "b-first.yaml"), "check")
+    expected = invoke(runner, "--no-cache", "--store", str(data), "check")
+    decoded = _decoded(monkeypatch)
+    assert invoke(runner, "--store", str(data), "check") == expected
+    assert [entry for entry in decoded if entry[0] == "b-first.yaml"] == [("b-first.yaml", False)]

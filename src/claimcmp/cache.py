@@ -502,7 +502,7 @@ def _memo(folder: Path | None, unit_key: bytes, manifest: Any, session: Session 
                 self.used.add((str(path), digest))
                 return known.reused()
             entry = self._entry(path, digest)
-            lean = lean and held is None
+            lean = lean and held is None and self._keeps_summaries()
             with contextlib.suppress(Exception):
                 found = None
                 if entry is not None and lean:
@@ -542,6 +542,13 @@ def _memo(folder: Path | None, unit_key: bytes, manifest: Any, session: Session 
                 self.previous[path] = found
             return self.previous[path]
 
+        def _keeps_summaries(self) -> bool:
+            """Whether the files' entries hold their claims' summaries, to be
+            read lean: not in a store of one file, whose summary (0.08 s at
+            20,000 claims) would cost every first check. (An entry written in
+            another layout of the same file is told by its prefix.)"""
+            return self.listing is not None and len(self.listing) > 1
+
         def save_unit(self, unit: _Unit) -> None:
             self.rebuilt = True
             if held is not None:
@@ -550,10 +557,7 @@ def _memo(folder: Path | None, unit_key: bytes, manifest: Any, session: Session 
             entry = self._entry(unit.file.path, unit.digest)
             with contextlib.suppress(OSError, ValueError):
                 if entry is not None:
-                    # A store of one file never reads a file's results lean: its
-                    # summary (0.08 s at 20,000 claims) would cost every first check.
-                    summarized = self.listing is not None and len(self.listing) > 1
-                    parts = encode_unit(unit, summarized=summarized)
+                    parts = encode_unit(unit, summarized=self._keeps_summaries())
                     prefix = UNIT_PREFIX_PARTS
                     _write_entry(entry.parent, entry, parts, KEEP_UNITS, ".unit", prefix_parts=prefix)
                 unit.dirty = False
@@ -692,6 +696,7 @@ def decode(payload: bytes | memoryview) -> CheckResult:
     root, files, sources, topics, chunks, paths, anchors = header
     if not isinstance(anchors, dict):
         raise ValueError("not anchors")
+    all_of(anchors.values(), frozenset({int}))  # the lines below are checked chunk by chunk
     claims: list[Claim] = []
     for _ in range(chunks):
         columns, lines = next(frames)
@@ -705,7 +710,6 @@ def decode(payload: bytes | memoryview) -> CheckResult:
         raise ValueError("trailing data")
     if None in anchors.values():
         anchors = {key: line for key, line in anchors.items() if line is not None}
-    all_of(anchors.values(), frozenset({int}))
     store = Store(
         root=Path(_text(root)),
         files=[Path(_text(f)) for f in files],
