@@ -384,7 +384,7 @@ def test_random_edits_never_serve_a_stale_result(
     invoke(runner, "--store", str(data), "check")
     for edit in edits:
         _apply(edit, tmp_path, data)
-        for command in (("check",), ("list", "-f", "json")):
+        for command in (("check",), ("list", "-f", "json"), ("contradictions", "-f", "json")):
             cached, fresh = _both(runner, data, *command)
             assert cached == fresh, (edits, edit, command)
 

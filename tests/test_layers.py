@@ -73,6 +73,7 @@ LAYERS: dict[str, int] = {
     "export_sqlite": 9,
     "annotations": 9,
     "jsonschema_export": 9,
+    "jsonview": 9,
     # 10: what the commands share (consoles, global options, loading, printing, errors)
     "commands": 10,
     "commands.common": 10,

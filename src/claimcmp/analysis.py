@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,9 +33,14 @@ def require_names(store: Store, kind: str, names: Iterable[str]) -> None:
     table: Any = {"topic": store.topics, "source": store.sources}.get(kind)
     if table is None:
         table = tag_names(store)
+    require_known(kind, names, table)
+
+
+def require_known(kind: str, names: Iterable[str], known: Collection[str]) -> None:
+    """Raise UnknownNameError for the first name not in ``known``."""
     for name in names:
-        if name not in table:
-            raise UnknownNameError(kind, name, closest_names(name, table))
+        if name not in known:
+            raise UnknownNameError(kind, name, closest_names(name, known))
 
 
 def filter_claims(store: Store, spec: ClaimFilter) -> list[Claim]:

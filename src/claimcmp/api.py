@@ -8,8 +8,9 @@ values, and a store that cannot be used raises ``StoreError``.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from .models import CheckReport, CheckResult, Store
 from .problems import ClaimcmpError, StoreError, StoreNotFoundError
@@ -103,6 +104,40 @@ def report(
     from .loading import check_store
 
     return check_store(path, cwd=folder, near_duplicate=threshold).report()
+
+
+View = TypeVar("View")
+
+
+def view(
+    build: Callable[[CheckResult], bytes],
+    read: Callable[[memoryview], View],
+    *,
+    name: str,
+    store: StorePath | None = None,
+    cache: bool = True,
+    near_duplicate: float | None = None,
+    cwd: StorePath | None = None,
+    env: Mapping[str, str] | None = None,
+) -> tuple[CheckReport, View]:
+    """The store's report, and a view of it: ``read`` of the bytes ``build``
+    makes from ``check``'s result (``jsonview`` is one such view).
+
+    With ``cache``, the bytes are kept in the cache folder under ``name``,
+    beside the store's entry, and served again while the store is unchanged,
+    without checking or loading it.
+    """
+    path, folder, environment, threshold = _where(store, near_duplicate, cwd, env)
+    if cache:
+        from .cache import cached_view
+
+        return cached_view(
+            path, cwd=folder, env=environment, near_duplicate=threshold, name=name, build=build, read=read
+        )
+    from .loading import check_store
+
+    result = check_store(path, cwd=folder, near_duplicate=threshold)
+    return result.report(), read(memoryview(build(result)))
 
 
 def load(

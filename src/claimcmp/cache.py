@@ -22,6 +22,10 @@ Two kinds of entry, in the user's cache folder (``$CLAIMCMP_CACHE_DIR``, else
   claims' summary (``checks.summary``) comes before their lines and columns,
   which a check that needs no claim of the file (``claimcmp check``) does
   not decode (``decode_unit(lean=True)``).
+* one per store and derived view (``*.view``, ``cached_view``): bytes a
+  command builds from the checked store (the contradictions' JSON), tied to
+  the store entry it was built with by the digest of that entry's manifest,
+  and served again without the store while that manifest holds.
 
 A signature is (mode, size, mtime_ns, ctime_ns, inode, device): any write changes
 the ctime, which no program can set back. A file whose timestamps are too close
@@ -55,10 +59,10 @@ import tempfile
 import time
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .columns import TEXT, all_of, claim_columns, claims_of
 from .models import CheckReport, CheckResult, Claim, Counts, Source, Store, Summary, Topic
@@ -112,9 +116,9 @@ def _code_stamp() -> bytes:
 
 
 # The libraries whose output an entry holds: the YAML readers' and pydantic's
-# error messages, rapidfuzz's closest-passage scores. An upgrade of any of them
-# must not serve messages the new version would word differently.
-_CACHED_LIBRARIES = ("pyyaml", "yaml_rs", "pydantic", "pydantic_core", "rapidfuzz")
+# error messages, rapidfuzz's closest-passage scores, orjson's JSON in a view.
+# An upgrade of any of them must not serve what the new version would write differently.
+_CACHED_LIBRARIES = ("pyyaml", "yaml_rs", "pydantic", "pydantic_core", "rapidfuzz", "orjson")
 
 
 def _library_versions() -> list[str]:
@@ -132,7 +136,7 @@ def _library_versions() -> list[str]:
     return sorted(found)
 
 
-def _digest(data: bytes) -> bytes:
+def _digest(data: bytes | memoryview) -> bytes:
     return hashlib.blake2b(data, digest_size=20).digest()
 
 
@@ -294,7 +298,7 @@ def cached_report(
     every problem and the store's counts. The files whose results come from
     the cache are read without their claims where their summaries allow
     (``checks.summary``); then no whole-store entry is written."""
-    got = _cached(path, cwd=cwd, env=env, near_duplicate=near_duplicate, report=True)
+    got, _ = _cached(path, cwd=cwd, env=env, near_duplicate=near_duplicate, report=True)
     assert isinstance(got, CheckReport)  # a report, from the store's entry or the check
     return got
 
@@ -316,11 +320,86 @@ def cached_check(
     written). ``use_folder=False`` (only with a session) keeps the cache
     folder out of it: nothing is read from it or written to it.
     """
-    got = _cached(
+    got, _ = _cached(
         path, cwd=cwd, env=env, near_duplicate=near_duplicate, session=session, use_folder=use_folder
     )
     assert isinstance(got, CheckResult)  # not a report: asked for the store
     return got
+
+
+View = TypeVar("View")
+
+
+def cached_view(
+    path: Path,
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    near_duplicate: float,
+    name: str,
+    build: Callable[[CheckResult], bytes],
+    read: Callable[[memoryview], View],
+) -> tuple[CheckReport, View]:
+    """The store's report, and a view of it: ``read`` of the bytes ``build``
+    makes from the checked store.
+
+    The bytes are kept beside the store's entry, with the report and the
+    digest of the entry's manifest, and served again while that manifest holds
+    (the store unchanged): neither the entry's claims nor any file is decoded.
+    A view that ``read`` refuses (raises) is built again.
+    """
+    entry = _store_entry(path, _code_stamp(), cwd=cwd, env=env, near_duplicate=near_duplicate)
+    kept = entry.with_name(f"{entry.stem}.{name}.view")
+    with contextlib.suppress(Exception):  # anything wrong with either entry is a miss
+        found = _kept_view(path, entry, kept, read)
+        if found is not None:
+            return found
+    result, identity = _cached(path, cwd=cwd, env=env, near_duplicate=near_duplicate)
+    assert isinstance(result, CheckResult)  # not a report: asked for the store
+    data = build(result)
+    report = result.report()
+    if identity is not None:
+        with contextlib.suppress(OSError, ValueError):
+            parts: Iterable[bytes] = (identity, *encode_report(report), len(data).to_bytes(8, "big"), data)
+            _write_entry(kept.parent, kept, parts, KEEP_ENTRIES, ".view")
+    return report, read(memoryview(data))
+
+
+def _kept_view(
+    path: Path, entry: Path, kept: Path, read: Callable[[memoryview], View]
+) -> tuple[CheckReport, View] | None:
+    """The report and view ``cached_view`` kept, if the store entry's manifest
+    (its prefix, read alone) still holds and is the one the view was made with;
+    raises on a view of the wrong shape."""
+    prefix = _read_entry(entry, prefix=True)
+    if prefix is None:
+        return None
+    size = int.from_bytes(prefix[:8], "big")
+    if not _manifest_holds(marshal.loads(prefix[8 : 8 + size]), path):
+        return None
+    identity = _digest(prefix[: 8 + size])
+    payload = _read_entry(kept)
+    if payload is None or payload[: len(identity)] != identity:
+        return None
+    rest = payload[len(identity) :]
+    parts = _parts(rest)
+    next(parts)  # the report, decoded from ``rest``
+    found = decode_report(rest), read(next(parts))
+    with contextlib.suppress(OSError):
+        os.utime(entry)  # used, as when the entry is served
+    return found
+
+
+def _store_entry(
+    path: Path, stamp: bytes, *, cwd: Path, env: Mapping[str, str], near_duplicate: float
+) -> Path:
+    """Where the cache keeps the whole-store entry of a check of ``path`` from
+    ``cwd`` by the code of ``stamp`` (``_code_stamp``)."""
+    key = hashlib.blake2b(_MAGIC + stamp, digest_size=20)
+    key.update(str(cwd.resolve()).encode() + b"\0" + str(path.resolve()).encode() + b"\0")
+    # The threshold decides which near-duplicate warnings a whole-store entry holds.
+    key.update(f"near-duplicate:{near_duplicate!r}\0".encode())
+    return cache_dir(env) / f"{key.hexdigest()}.store"
 
 
 def _cached(
@@ -332,15 +411,14 @@ def _cached(
     session: Session | None = None,
     use_folder: bool = True,
     report: bool = False,
-) -> CheckResult | CheckReport:
-    folder = cache_dir(env) if use_folder else None
+) -> tuple[CheckResult | CheckReport, bytes | None]:
+    """The check, from the cache where it can be, and the digest of the
+    manifest of the store entry it was served from or written to (None if
+    neither: ``cached_view`` ties its views to it)."""
     stamp = _code_stamp()
     here = str(cwd.resolve()).encode()
-    key = hashlib.blake2b(_MAGIC + stamp, digest_size=20)
-    key.update(here + b"\0" + str(path.resolve()).encode() + b"\0")
-    # The threshold decides which near-duplicate warnings a whole-store entry holds.
-    key.update(f"near-duplicate:{near_duplicate!r}\0".encode())
-    entry = folder / f"{key.hexdigest()}.store" if folder is not None else None
+    entry = _store_entry(path, stamp, cwd=cwd, env=env, near_duplicate=near_duplicate) if use_folder else None
+    folder = entry.parent if entry is not None else None
     manifest: Any = None
     if session is not None:
         # Until this check records its manifest, a change is told by the store's own path.
@@ -356,7 +434,7 @@ def _cached(
                 found = decode_report(rest) if report else decode(rest)
                 with contextlib.suppress(OSError):
                     os.utime(entry)  # type: ignore[arg-type]  # read, so not None
-                return found
+                return found, _digest(payload[: 8 + size])
 
     from .loading import check_report, check_store
 
@@ -374,7 +452,8 @@ def _cached(
         session.manifest = recorded
         session.units = {used: session.units[used] for used in memo.used if used in session.units}
     if entry is None:
-        return result
+        return result, None
+    identity = None
     with contextlib.suppress(OSError, ValueError):
         # After an edit, the manifest and the report only (the problems and
         # counts, all ``check`` prints): encoding the whole result would double
@@ -386,9 +465,12 @@ def _cached(
         elif session is None:
             whole = encode_report(result.report()) if memo.rebuilt else encode(result)
         plain = marshal.dumps(recorded)
-        parts = itertools.chain((len(plain).to_bytes(8, "big"), plain), whole)
-        _write_entry(entry.parent, entry, parts, KEEP_ENTRIES, ".store")
-    return result
+        head = len(plain).to_bytes(8, "big")
+        parts = itertools.chain((head, plain), whole)
+        # The manifest is the entry's prefix: ``cached_view`` reads it alone.
+        _write_entry(entry.parent, entry, parts, KEEP_ENTRIES, ".store", prefix_parts=2)
+        identity = _digest(head + plain)
+    return result, identity
 
 
 @contextlib.contextmanager

@@ -8,7 +8,7 @@ second without importing pydantic (which validates the input, in ``schema``).
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -164,6 +164,24 @@ class CheckResult(_Checked):
     def report(self) -> CheckReport:
         """The problems and the store's counts."""
         return CheckReport(self.problems, summarize(self.store), self.store)
+
+    def readable(self) -> CheckResult:
+        """This result, its store without the positions its errors name (a quote
+        not found in its source, a stance the contract does not know): what the
+        reading commands show, as a reader would take such a quote for a
+        verbatim, checked one."""
+        bad = {(p.claim, p.source) for p in self.problems if p.severity == "error" and p.claim and p.source}
+        if not bad:
+            return self
+        claims = {
+            claim_id: claim._replace(
+                positions=tuple(p for p in claim.positions if (claim_id, p.source) not in bad)
+            )
+            if any((claim_id, p.source) in bad for p in claim.positions)
+            else claim
+            for claim_id, claim in self.store.claims.items()
+        }
+        return replace(self, store=replace(self.store, claims=claims))
 
 
 @dataclass

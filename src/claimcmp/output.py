@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,25 +15,35 @@ from .problems import OutputError
 
 
 def json_lines(items: list[Any]) -> bytes:
-    """A JSON array in UTF-8, one item a line, as compact JSON.
+    """A JSON array in UTF-8, one item a line, as compact JSON (``json_items``
+    joined by ``json_array``)."""
+    return json_array(json_items(items))
+
+
+def json_items(items: list[Any]) -> list[bytes]:
+    """Each item as compact JSON in UTF-8.
 
     orjson writes the 8,039 contested claims of a 20,000-claim store (11 MB) in
     0.04-0.08 s, against 0.17-0.32 s for the standard library's C encoder (same
     run, a loaded machine). A string orjson refuses (a lone surrogate) falls
     back to the standard encoder, which escapes it.
     """
-    if not items:
-        return b"[]\n"
     try:
         import orjson
 
-        return b"[\n" + b",\n".join(map(orjson.dumps, items)) + b"\n]\n"
+        return list(map(orjson.dumps, items))
     except (ImportError, TypeError):  # orjson.JSONEncodeError is a TypeError
         import json
 
         dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-        text = "[\n" + ",\n".join(map(dumps, items)) + "\n]\n"
-        return text.encode("utf-8", "backslashreplace")
+        return [dumps(item).encode("utf-8", "backslashreplace") for item in items]
+
+
+def json_array(items: Sequence[bytes | memoryview]) -> bytes:
+    """Items of JSON as a JSON array, one a line."""
+    if not items:
+        return b"[]\n"
+    return b"[\n" + b",\n".join(items) + b"\n]\n"
 
 
 def write_atomically(path: Path, content: str | Iterable[str], protected: Iterable[Path]) -> None:

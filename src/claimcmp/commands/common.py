@@ -184,6 +184,20 @@ LOADED: list[CheckResult | CheckReport] = []
 Checked = TypeVar("Checked", "CheckResult", "CheckReport")
 
 
+def load_view(
+    name: str, build: Callable[[CheckResult], bytes], read: Callable[[memoryview], View]
+) -> tuple[CheckReport, View]:
+    """The store's report and a view of it, kept in the cache while the store
+    is unchanged (``api.view``)."""
+    from ..api import view
+
+    report, made = view(build, read, name=name, store=options.store, cache=options.use_cache)
+    return _kept(report), made
+
+
+View = TypeVar("View")
+
+
 def load() -> Store:
     """The store, or StoreError if it has errors."""
     result = load_checked()
@@ -193,39 +207,12 @@ def load() -> Store:
 
 
 def load_readable() -> CheckResult:
-    """The store as far as it is valid: reading commands show that, then ``finish``.
-
-    A position an error names (a quote not found in its source, a stance the
-    contract does not know) is left out: a reader would take its quote for a
-    verbatim, checked one."""
-    from dataclasses import replace
-
-    result = load_checked()
-    if result.errors:
-        result = replace(result, store=without_invalid_positions(result))
-    return result
+    """The store as far as it is valid (``CheckResult.readable``): reading
+    commands show that, then ``finish``."""
+    return load_checked().readable()
 
 
-def without_invalid_positions(result: CheckResult) -> Store:
-    """The store of ``result`` without the positions its errors name."""
-    from dataclasses import replace
-
-    bad = {(p.claim, p.source) for p in result.problems if p.severity == "error" and p.claim and p.source}
-    store = result.store
-    if not bad:
-        return store
-    claims = {
-        claim_id: claim._replace(
-            positions=tuple(p for p in claim.positions if (claim_id, p.source) not in bad)
-        )
-        if any((claim_id, p.source) in bad for p in claim.positions)
-        else claim
-        for claim_id, claim in store.claims.items()
-    }
-    return replace(store, claims=claims)
-
-
-def finish(result: CheckResult) -> None:
+def finish(result: CheckResult | CheckReport) -> None:
     """After a reading command's output: a one-line summary of the store's errors on
     stderr and exit 1 when it has any (``check`` lists them all)."""
     if not result.errors:
@@ -279,10 +266,14 @@ def print_json(items: list[Any]) -> None:
     ``output.json_lines``)."""
     from ..output import json_lines
 
-    data = json_lines(items)
+    print_bytes(json_lines(items))
+
+
+def print_bytes(data: bytes | memoryview) -> None:
+    """Bytes as they are on standard output (as text where it has no buffer)."""
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
-        sys.stdout.write(data.decode("utf-8", "surrogateescape"))
+        sys.stdout.write(bytes(data).decode("utf-8", "surrogateescape"))
     else:
         buffer.write(data)

@@ -23,7 +23,9 @@ from .common import (
     finish,
     handles_errors,
     load_readable,
+    load_view,
     out,
+    print_bytes,
     print_json,
     print_rows,
     print_trimmed,
@@ -270,15 +272,17 @@ def contradictions(
     \b
     Example:  claimcmp contradictions --topic lachin-corridor
     """
-    from ..analysis import claims_json, find_contradictions
+    if format is Format.json:
+        from .. import jsonview
+
+        report, view = load_view(jsonview.NAME, jsonview.build, jsonview.ContradictionsJson.read)
+        print_bytes(view.json(topic, source))
+        finish(report)
+        return
+    from ..analysis import find_contradictions
+    from ..rendering import contradictions_view  # rich's tables: not for JSON
 
     result = load_readable()
-    store = result.store
-    claims = find_contradictions(store, topic, source)
-    if format is Format.json:
-        print_json(claims_json(store, claims))
-    else:
-        from ..rendering import contradictions_view  # rich's tables: not for JSON
-
-        print_trimmed(contradictions_view(store, claims, out.width, filtered=bool(topic or source)))
+    claims = find_contradictions(result.store, topic, source)
+    print_trimmed(contradictions_view(result.store, claims, out.width, filtered=bool(topic or source)))
     finish(result)
