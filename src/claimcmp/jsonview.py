@@ -20,7 +20,7 @@ from __future__ import annotations
 import marshal
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import Any
 
 from .analysis import claims_json, find_contradictions, require_known
@@ -44,7 +44,7 @@ def contradictions_view(store: Store) -> bytes:
         list(store.topics),
         list(store.sources),
         [claim.topic for claim in claims],
-        [tuple(source for source, stance, *_ in claim.positions if stance in _SIDES) for claim in claims],
+        [tuple([p[0] for p in claim.positions if p[1] in _SIDES]) for claim in claims],
         list(map(len, items)),
     )
     data = marshal.dumps(head)
@@ -52,6 +52,7 @@ def contradictions_view(store: Store) -> bytes:
 
 
 _SIDES = ("supports", "refutes")
+_COMMA, _NEWLINE = b",\n"
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,7 @@ class ContradictionsJson:
         all_of(sources, TEXT)
         all_of(claim_topics, TEXT)
         all_of(claim_sides, frozenset({tuple}))
-        for sides in claim_sides:
-            all_of(sides, TEXT)
+        all_of(chain.from_iterable(claim_sides), TEXT)
         all_of(item_sizes, frozenset({int}))
         whole = data[8 + size :]
         count = len(item_sizes)
@@ -89,7 +89,7 @@ class ContradictionsJson:
         if len(whole) != (sum(item_sizes) + 2 * count + 3 if count else 3):
             raise ValueError("not the JSON its head describes")
         ends = list(accumulate((size + 2 for size in item_sizes), initial=0))[1:]
-        if any(whole[end : end + 2] != b",\n" for end in ends[:-1]):
+        if any(whole[end] != _COMMA or whole[end + 1] != _NEWLINE for end in ends[:-1]):
             raise ValueError("not the JSON its head describes")
         return cls(frozenset(topics), frozenset(sources), claim_topics, claim_sides, item_sizes, whole)
 
