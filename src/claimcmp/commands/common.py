@@ -184,6 +184,9 @@ LOADED: list[CheckResult | CheckReport] = []
 Checked = TypeVar("Checked", "CheckResult", "CheckReport")
 
 
+View = TypeVar("View")
+
+
 def load_view(
     name: str, build: Callable[[CheckResult], bytes], read: Callable[[memoryview], View]
 ) -> tuple[CheckReport, View]:
@@ -193,9 +196,6 @@ def load_view(
 
     report, made = view(build, read, name=name, store=options.store, cache=options.use_cache)
     return _kept(report), made
-
-
-View = TypeVar("View")
 
 
 def load() -> Store:
