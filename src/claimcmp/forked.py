@@ -33,6 +33,35 @@ def can_fork() -> bool:
     return len(os.sched_getaffinity(0)) >= 2  # the cores this process may run on (taskset, cpusets)
 
 
+# Work this process will need anyway, done while it waits on a child: that
+# wait is idle time on the command's path (``meanwhile``).
+_MEANWHILE: list[Callable[[], object]] = []
+
+
+def meanwhile(work: Callable[[], object]) -> None:
+    """Have ``work`` done while this process first waits on a child
+    (``Beside.result``), or else by ``done_meanwhile``, whichever comes first."""
+    _MEANWHILE.append(work)
+
+
+def done_meanwhile() -> None:
+    """The work ``meanwhile`` was given that is not done yet, done now."""
+    while _MEANWHILE:
+        _MEANWHILE.pop(0)()
+
+
+def _meanwhile_while_waiting() -> None:
+    # Work that fails here is left for ``done_meanwhile``, which raises its
+    # error where its caller expects it, not inside the computation that waits.
+    pending = _MEANWHILE[:]
+    _MEANWHILE.clear()
+    for work in pending:
+        try:
+            work()
+        except Exception:
+            _MEANWHILE.append(work)
+
+
 class Beside:
     """``compute`` running in a forked child (or, failing that, later in this process)."""
 
@@ -51,6 +80,7 @@ class Beside:
             return
         if pid == 0:  # the child
             status = 1
+            _MEANWHILE.clear()  # this process's work, not the child's
             try:
                 os.close(read_end)
                 with os.fdopen(write_end, "wb") as stream:
@@ -70,6 +100,7 @@ class Beside:
     def result(self) -> Any:
         """The value of ``compute``: the child's, once it is done, else computed now."""
         if self._pid:
+            _meanwhile_while_waiting()
             data = self._stream.read()
             status = self._reap()
             if status == 0:

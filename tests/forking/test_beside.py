@@ -64,6 +64,50 @@ def test_a_child_no_longer_wanted_is_stopped_and_reaped() -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
+@needs_fork
+def test_work_given_meanwhile_is_done_while_this_process_waits() -> None:
+    done: list[str] = []
+    forked.meanwhile(lambda: done.append("meanwhile"))
+    # The child has none of it to do: the list it inherits is cleared.
+    with forked.Beside(lambda: (len(forked._MEANWHILE), done)) as child:
+        assert done == []  # not before the wait
+        assert child.result() == (0, [])
+    assert done == ["meanwhile"]
+    forked.done_meanwhile()
+    with forked.Beside(os.getpid) as child:
+        child.result()
+    assert done == ["meanwhile"]  # once
+
+
+@needs_fork
+def test_work_that_fails_meanwhile_fails_when_asked() -> None:
+    tries: list[int] = []
+
+    def work() -> None:
+        tries.append(1)
+        raise OSError("no terminal")
+
+    forked.meanwhile(work)
+    with forked.Beside(lambda: 7) as child:
+        assert child.result() == 7  # the wait is not the work's caller
+    with pytest.raises(OSError, match="no terminal"):
+        forked.done_meanwhile()
+    assert tries == [1, 1]
+    forked.done_meanwhile()  # nothing left
+
+
+def test_work_given_meanwhile_without_a_wait_is_done_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    done: list[int] = []
+    forked.meanwhile(lambda: done.append(1))
+    forked.meanwhile(lambda: done.append(2))
+    assert forked.Beside(lambda: 3).result() == 3  # computed here: no wait
+    assert done == []
+    forked.done_meanwhile()
+    forked.done_meanwhile()
+    assert done == [1, 2]
+
+
 def test_without_fork_the_value_is_computed_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked, "can_fork", lambda: False)
     calls: list[int] = []

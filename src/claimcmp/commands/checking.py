@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from .. import forked
 from ..problems import ClaimcmpError, Problem
 from ..visible import visible
 from .common import console_now, err, handles_errors, load_report, options, out, print_problems
@@ -76,8 +77,9 @@ def check(
             raise typer.BadParameter("--watch prints text only", param_hint="'--format'")
         watch_store(near_duplicate_threshold)
     if format is not CheckFormat.json:
-        console_now()
+        forked.meanwhile(_ready_to_print)  # rich's import, while the check waits on a child
     result = load_report(near_duplicate_threshold)
+    forked.done_meanwhile()
     failed = bool(result.errors or (strict and result.warnings))
     if format is CheckFormat.json:
         from ..checkreport import check_json
@@ -90,6 +92,13 @@ def check(
         print_problems(result.problems, to=out)
     print_summary(result)
     raise typer.Exit(1 if failed else 0)
+
+
+def _ready_to_print() -> None:
+    """The console and the summary's renderer, made and imported."""
+    from .. import rendering  # noqa: F401
+
+    console_now()
 
 
 def print_summary(result: "CheckReport") -> None:
