@@ -343,6 +343,42 @@ def test_after_an_edit_the_child_finds_the_near_duplicates(
 
 
 @needs_fork
+def test_the_child_leaves_out_a_claim_whose_id_an_earlier_file_took(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The edited file gets a claim whose id b-claims.yaml took first, with the
+    # text of another claim: merged, the first claim of the id wins, so that
+    # text is no near-duplicate, in the child as in a check without cache.
+    ran_in = tmp_path / "ran-in"
+    rule = loading.near_duplicate_problems
+
+    def noted(*args: Any) -> Any:
+        with ran_in.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return rule(*args)
+
+    def id_taken() -> None:
+        ran_in.unlink(missing_ok=True)
+        more = tmp_path / "data" / "c-more.yaml"
+        taken = (
+            "  - id: parukh\n    topic: mandate\n"
+            "    text: The mandate runs for five years and renews automatically.\n"
+            "    positions:\n      - source: alpha\n        stance: supports\n"
+            '        quote: "The peacekeepers arrived on 10 November 2020"\n'
+        )
+        more.write_text(more.read_text(encoding="utf-8") + taken, encoding="utf-8")
+
+    monkeypatch.setattr(loading, "near_duplicate_problems", noted)
+    cached, data = _checked_after_an_edit(tmp_path, monkeypatch, between=id_taken)
+    pids = ran_in.read_text().split()
+    assert len(pids) == 1 and pids != [str(os.getpid())]  # once, in the child
+    near = [p.message for p in cached.problems if p.code == "near-duplicate"]
+    assert len(near) == 1 and "'corridor-open-again'" in near[0]  # not the taken id's text
+    assert "duplicate-id" in [p.code for p in cached.problems]
+    _same(cached, check_store(data, cwd=data.parent))
+
+
+@needs_fork
 def test_near_duplicates_without_the_other_files_entries_are_found_here(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
