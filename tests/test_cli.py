@@ -51,6 +51,19 @@ def test_check_valid_store(runner: CliRunner, store: Path) -> None:
     assert "valid: 3 sources, 2 topics, 3 claims, 6 positions, 2 contested; 0 errors, 0 warnings" in output
 
 
+@pytest.mark.parametrize("store_given", [True, False], ids=["a store", "no store"])
+def test_check_leaves_no_work_for_a_later_wait(
+    runner: CliRunner, store: Path, tmp_path: Path, store_given: bool
+) -> None:
+    # ``check`` hands its console to ``forked.meanwhile``; whether the check
+    # waited on a child, finished without one, or failed, none is left over.
+    from claimcmp import forked
+
+    code, _ = invoke(runner, "--store", str(store if store_given else tmp_path / "none.yaml"), "check")
+    assert code == (0 if store_given else 1)
+    assert forked._MEANWHILE == []
+
+
 def test_store_found_in_a_parent_folder(
     runner: CliRunner, store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -78,8 +78,10 @@ def check(
         watch_store(near_duplicate_threshold)
     if format is not CheckFormat.json:
         forked.meanwhile(_ready_to_print)  # rich's import, while the check waits on a child
-    result = load_report(near_duplicate_threshold)
-    forked.done_meanwhile()
+    try:
+        result = load_report(near_duplicate_threshold)
+    finally:
+        forked.done_meanwhile()  # if it never waited (and never left for a later wait)
     failed = bool(result.errors or (strict and result.warnings))
     if format is CheckFormat.json:
         from ..checkreport import check_json
