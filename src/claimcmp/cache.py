@@ -1,7 +1,7 @@
 """A cache of checked stores: an unchanged store loads at once, and after an edit
 only the edited file is checked again.
 
-Two kinds of entry, in the user's cache folder (``$CLAIMCMP_CACHE_DIR``, else
+Three kinds of entry, in the user's cache folder (``$CLAIMCMP_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/claimcmp``, else ``~/.cache/claimcmp``), out of every git tree:
 
 * one per store (``*.store``): a manifest of every path the check looked at

@@ -63,9 +63,9 @@ err: Console = cast("Console", _ConsoleOnDemand(stderr=True))
 
 
 def console_now() -> None:
-    """Make the standard output's console now, for a command that will print
-    through it after waiting on a child process (``check``): made then, its
-    import would add to the wait."""
+    """Make the standard output's console now: ``check`` has it made while
+    its check waits on a child (``forked.meanwhile``), where rich's import
+    costs the command nothing."""
     cast(_ConsoleOnDemand, out).console  # noqa: B018  # made on first use
 
 
