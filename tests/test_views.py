@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 from views_store import TEXT, VIEWS_STORE
 
@@ -263,6 +265,36 @@ def test_coverage_json_is_written_in_pieces_that_make_one_document(
     assert "".join(views.coverage_json_text(views.coverage_view(store, ["t1"], "a"))).endswith(
         '"claims": []}'
     )
+
+
+def test_silent_sources_json_by_hand() -> None:
+    from types import SimpleNamespace as Position
+
+    from claimcmp.views import _SilentJson
+
+    silent = _SilentJson(["a", "b", "c", "d"])
+    assert silent.without([]) == '"a", "b", "c", "d"'
+    assert silent.without([Position(source="a"), Position(source="d")]) == '"b", "c"'
+    assert silent.without([Position(source="b"), Position(source="b")]) == '"a", "c", "d"'
+    assert silent.without([Position(source=s) for s in "dcba"]) == ""
+    assert silent.without([Position(source="zz")]) == '"a", "b", "c", "d"'  # not a store source
+    assert _SilentJson([]).without([Position(source="a")]) == ""
+
+
+@given(
+    sources=st.lists(st.text(max_size=4), unique=True, max_size=8),
+    speakers=st.lists(st.text(max_size=4), max_size=10),
+)
+def test_silent_sources_json_is_the_list_json_writes(sources: list[str], speakers: list[str]) -> None:
+    """Cut from one text, the silent sources' JSON is what json.dumps writes of
+    their list (escapes, quotes and lone surrogates included)."""
+    from types import SimpleNamespace as Position
+
+    from claimcmp.views import _SilentJson
+
+    positions = [Position(source=s) for s in speakers]
+    expected = json.dumps([s for s in sources if s not in set(speakers)], ensure_ascii=False)
+    assert "[" + _SilentJson(sources).without(positions) + "]" == expected
 
 
 def test_coverage_silent_source(runner: CliRunner, views_store: Path) -> None:

@@ -177,17 +177,65 @@ _JSON_CHUNK = 500
 def coverage_json_text(view: CoverageView) -> Iterator[str]:
     """``json.dumps(coverage_json(view), ensure_ascii=False)``, in pieces.
 
-    The claims' lists of silent sources are made a few hundred claims at a
+    The claims' lists of silent sources are written a few hundred claims at a
     time: whole, at 50,000 claims and 500 sources, they are 25 million names
     (``coverage --format json`` peaked at 973 MB; written in pieces, 217 MB).
+    Each list is cut from the JSON of all the sources (``_SilentJson``) rather
+    than built name by name: at 20,000 claims and 200 sources, 0.05 s instead
+    of 0.5 s for the 4 million names.
     """
     topics = json.dumps([_topic_coverage_json(t) for t in view.topics], ensure_ascii=False)
     yield f'{{"topics": {topics}, "claims": ['
     claims = view.claims
+    silent = _SilentJson([source.id for source in view.sources])
+    encode = _encode_json_string
     for start in range(0, len(claims), _JSON_CHUNK):
-        chunk = map(_claim_coverage_json, claims[start : start + _JSON_CHUNK])
-        yield (", " if start else "") + ", ".join(json.dumps(item, ensure_ascii=False) for item in chunk)
+        # Each item as json.dumps writes a dict of these four keys (", " and ": ").
+        items = [
+            f'{{"id": {encode(row.claim.id)}, "topic": {encode(row.claim.topic)}, '
+            f'"consensus": {encode(row.consensus)}, "silent": [{silent.without(row.claim.positions)}]}}'
+            for row in claims[start : start + _JSON_CHUNK]
+        ]
+        yield (", " if start else "") + ", ".join(items)
     yield "]}"
+
+
+# The standard library's encoder of one string, as json.dumps(..., ensure_ascii=False) uses it.
+_encode_json_string = json.encoder.encode_basestring
+
+
+class _SilentJson:
+    """The JSON list items of the store's sources (``"a", "b", ...``) and, for
+    a claim, the same without the sources that take a position on it: the
+    runs between those sources, cut from one text, so a claim costs its
+    speakers, not the store's sources."""
+
+    def __init__(self, sources: Sequence[str]) -> None:
+        encoded = [_encode_json_string(s) for s in sources]
+        self.text = ", ".join(encoded)
+        self.index = {s: i for i, s in enumerate(sources)}
+        self.starts: list[int] = []
+        offset = 0
+        for item in encoded:
+            self.starts.append(offset)
+            offset += len(item) + 2  # the item and its ", "
+        self.ends = [start + len(item) for start, item in zip(self.starts, encoded, strict=True)]
+        self.count = len(encoded)
+
+    def without(self, positions: Sequence[Any]) -> str:
+        index = self.index
+        speakers = sorted({index[p.source] for p in positions if p.source in index})
+        if not speakers:
+            return self.text
+        runs = []
+        first = 0  # the first source of the current run of silent ones
+        for speaker in speakers:
+            if speaker > first:
+                runs.append(self.text[self.starts[first] : self.ends[speaker - 1]])
+            first = speaker + 1
+        if first < self.count:
+            runs.append(self.text[self.starts[first] :])
+        return ", ".join(runs)
 
 
 # -- timeline ----------------------------------------------------------------------------
