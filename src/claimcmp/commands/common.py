@@ -108,7 +108,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def handles_errors(command: F) -> F:
-    """Turn the user's errors into clean messages and exit 1; bugs keep their trace."""
+    """Turn the user's errors into clean messages and exit 1, and a reader's
+    closed pipe into exit 0; bugs keep their trace."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -126,6 +127,11 @@ def handles_errors(command: F) -> F:
 
             err.print(Text(f"error: {visible(str(error))}{_listing_hint(error)}"), soft_wrap=True)
             raise typer.Exit(1) from None
+        except BrokenPipeError:
+            # `| head`: the reader got what they wanted. Exit 0 quietly, whichever
+            # way the command wrote (click would exit 1).
+            silence_stdout()
+            raise SystemExit(0) from None
 
     return wrapper  # type: ignore[return-value]
 

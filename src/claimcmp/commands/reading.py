@@ -198,12 +198,10 @@ def print_claims(claims: list["Claim"], *, filtered: bool = False) -> None:
 
     width = out.width
     if out.color_system is None:  # no styles to show: plain text, many claims a write
-        try:
-            for start in range(0, len(claims), 200):
-                sys.stdout.write("".join(claim_block_plain(c, width) for c in claims[start : start + 200]))
-                sys.stdout.flush()
-        except BrokenPipeError:  # `| head`: what the reader wanted (click would exit 1)
-            out.on_broken_pipe()
+        # (A reader's closed pipe, `| head`, ends the command in handles_errors.)
+        for start in range(0, len(claims), 200):
+            sys.stdout.write("".join(claim_block_plain(c, width) for c in claims[start : start + 200]))
+            sys.stdout.flush()
     else:
         for start in range(0, len(claims), 200):
             batch = Text("\n", no_wrap=True, overflow="ignore").join(
