@@ -45,6 +45,23 @@ def test_every_command_and_option_has_help_text() -> None:
                 assert param.help, f"option {param.name} of {name} has no help"
 
 
+def test_every_option_names_what_it_takes() -> None:
+    """An option that takes a value shows a name in capitals (TOPIC, FILE, N)
+    or its choices (<table|json>), never the type's name (<str>, <int range>)."""
+    import re
+
+    runner = CliRunner()
+    for name in sorted(COMMANDS):
+        result = runner.invoke(app, [name, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0, name
+        for line in result.stdout.splitlines():
+            option = re.match(r"\s+(-[^\s,]+(?:, -[^\s,]+)*)(?: (\S+))?", line)
+            if option is None or option.group(2) is None:
+                continue
+            metavar = option.group(2)
+            assert re.fullmatch(r"[A-Z]+|<[a-z]+(\|[a-z]+)+>", metavar), f"{name}: {line.strip()}"
+
+
 def test_check_valid_store(runner: CliRunner, store: Path) -> None:
     code, output = invoke(runner, "check")
     assert code == 0

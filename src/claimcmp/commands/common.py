@@ -99,7 +99,7 @@ class TableFormat(str, Enum):
 FORMAT_HELP = "table, json or csv."
 
 TopicOption = Annotated[
-    list[str], typer.Option("--topic", "-t", help="Only claims of this topic (repeatable).")
+    list[str], typer.Option("--topic", "-t", metavar="TOPIC", help="Only claims of this topic (repeatable).")
 ]
 TableFormatOption = Annotated[TableFormat, typer.Option("--format", "-f", help=FORMAT_HELP)]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table or json.")]

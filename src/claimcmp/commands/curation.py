@@ -39,7 +39,9 @@ def locate(
     text: Annotated[
         str, typer.Argument(metavar="TEXT", help="The words to find: a quote, a claim, a paraphrase.")
     ],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many passages.")] = 5,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, metavar="N", help="At most this many passages.")
+    ] = 5,
     format: FormatOption = Format.table,
 ) -> None:
     """Passages of a source's text that match TEXT. The best first, each with a position ready to
@@ -70,7 +72,11 @@ def suggest(
     limit: Annotated[
         int | None,
         typer.Option(
-            "--limit", "-n", min=1, help="Per silent source (default 3); with --all, rows (default all)."
+            "--limit",
+            "-n",
+            min=1,
+            metavar="N",
+            help="Per silent source (default 3); with --all, rows (default all).",
         ),
     ] = None,
     format: FormatOption = Format.table,

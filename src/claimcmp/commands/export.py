@@ -47,11 +47,12 @@ def export(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Write to this file (atomically) instead of standard output; '-' is standard output.",
         ),
     ] = None,
     title: Annotated[
-        str, typer.Option("--title", help="The report's title (Markdown, HTML).")
+        str, typer.Option("--title", metavar="TITLE", help="The report's title (Markdown, HTML).")
     ] = "claimcmp report",
     as_csv: Annotated[bool, typer.Option("--csv", help="One row per position, for spreadsheets.")] = False,
     sqlite: Annotated[

@@ -129,7 +129,10 @@ def tags(
 def list_claims(
     topic: TopicOption = [],  # noqa: B006 - typer reads the default, never mutates it
     source: Annotated[
-        list[str], typer.Option("--source", help="Only claims this source takes a position on (repeatable).")
+        list[str],
+        typer.Option(
+            "--source", metavar="SOURCE", help="Only claims this source takes a position on (repeatable)."
+        ),
     ] = [],  # noqa: B006
     stance: Annotated[
         list[StanceName],
@@ -137,7 +140,9 @@ def list_claims(
             "--stance", help="Only claims with a position of this stance; with --source, that source's."
         ),
     ] = [],  # noqa: B006
-    tag: Annotated[list[str], typer.Option("--tag", help="Only claims with this tag (repeatable).")] = [],  # noqa: B006
+    tag: Annotated[
+        list[str], typer.Option("--tag", metavar="TAG", help="Only claims with this tag (repeatable).")
+    ] = [],  # noqa: B006
     contested: Annotated[
         bool, typer.Option("--contested", help="Only claims one source supports and another refutes.")
     ] = False,
@@ -145,6 +150,7 @@ def list_claims(
         str | None,
         typer.Option(
             "--search",
+            metavar="WORDS",
             help="Only claims that mention this, best first: an id or tag equal to it, then the "
             "words as a phrase, then all the words in any order, then words that start with them; "
             "only when nothing matches so, words spelt nearly so (typos). Case is ignored.",
@@ -261,7 +267,11 @@ def contradictions(
     topic: TopicOption = [],  # noqa: B006
     source: Annotated[
         list[str],
-        typer.Option("--source", help="Only contradictions in which this source takes a side (repeatable)."),
+        typer.Option(
+            "--source",
+            metavar="SOURCE",
+            help="Only contradictions in which this source takes a side (repeatable).",
+        ),
     ] = [],  # noqa: B006
     format: FormatOption = Format.table,
 ) -> None:

@@ -81,7 +81,10 @@ def coverage(
 def timeline(
     topic: TopicOption = [],  # noqa: B006
     source: Annotated[
-        list[str], typer.Option("--source", help="Only claims this source takes a position on (repeatable).")
+        list[str],
+        typer.Option(
+            "--source", metavar="SOURCE", help="Only claims this source takes a position on (repeatable)."
+        ),
     ] = [],  # noqa: B006
     format: FormatOption = Format.table,
 ) -> None:
