@@ -214,13 +214,13 @@ class _SilentJson:
         encoded = [_encode_json_string(s) for s in sources]
         self.text = ", ".join(encoded)
         self.index = {s: i for i, s in enumerate(sources)}
-        self.starts: list[int] = []
+        self.starts: list[int] = []  # where each source's item begins in the text
+        self.ends: list[int] = []  # and ends
         offset = 0
         for item in encoded:
             self.starts.append(offset)
+            self.ends.append(offset + len(item))
             offset += len(item) + 2  # the item and its ", "
-        self.ends = [start + len(item) for start, item in zip(self.starts, encoded, strict=True)]
-        self.count = len(encoded)
 
     def without(self, positions: Sequence[Any]) -> str:
         index = self.index
@@ -233,7 +233,7 @@ class _SilentJson:
             if speaker > first:
                 runs.append(self.text[self.starts[first] : self.ends[speaker - 1]])
             first = speaker + 1
-        if first < self.count:
+        if first < len(self.starts):
             runs.append(self.text[self.starts[first] :])
         return ", ".join(runs)
 
